@@ -1,0 +1,50 @@
+package org.featmap.core.store;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Content-keyed storage of node outputs. A node's files live under {@code <stage>/<key>/}; the
+ * manifest is written last and is the commit marker: a node without a manifest is not finished,
+ * whatever files it left behind (ARCHITECTURE invariant 4).
+ *
+ * <p>Implementations: a local folder and S3 (activities module). Paths inside a node are relative,
+ * '/'-separated, and may not escape the node folder.
+ */
+public interface ArtifactStore extends AutoCloseable {
+
+  /** The URI this store was opened from, e.g. {@code file:/data/featmap} or {@code s3://bucket/prefix}. */
+  String uri();
+
+  /** Uploads (or atomically moves into place) one file of a node and returns its reference. */
+  ArtifactRef put(String stage, String key, String relativePath, Path source) throws IOException;
+
+  /** Writes small bytes (JSON, CSV) as one file of a node, atomically. */
+  ArtifactRef putBytes(String stage, String key, String relativePath, byte[] bytes) throws IOException;
+
+  /**
+   * Copies a stored file to {@code target} (or returns a local path where the store is local),
+   * verifying its sha256 against the reference; a mismatch is a {@link CorruptArtifactException}.
+   */
+  Path fetch(ArtifactRef ref, Path target) throws IOException;
+
+  /** Reads a stored file's bytes, verifying its sha256. */
+  byte[] readBytes(ArtifactRef ref) throws IOException;
+
+  /** Commits a node: writes its manifest last. */
+  void commit(NodeManifest manifest) throws IOException;
+
+  /** The committed manifest of a node, if there is one. */
+  Optional<NodeManifest> manifest(String stage, String key) throws IOException;
+
+  /** Removes a node's files and manifest (used when a cached artifact is found corrupt). */
+  void delete(String stage, String key) throws IOException;
+
+  /** Lists relative paths of files stored for a node (committed or not). */
+  List<String> list(String stage, String key) throws IOException;
+
+  @Override
+  default void close() throws IOException {}
+}
