@@ -1,0 +1,14 @@
+package org.featmap.activities.stage;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The stage handlers this build has. A stage missing here is refused by 'featmap run' up front. */
+public final class Handlers {
+  private Handlers() {}
+
+  public static Map<String, StageHandler> all() {
+    Map<String, StageHandler> m = new LinkedHashMap<>();
+    return m;
+  }
+}

@@ -1,0 +1,125 @@
+package org.featmap.activities.stage;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.featmap.activities.store.LocalArtifactStore;
+import org.featmap.core.contract.NodeResult;
+import org.featmap.core.contract.NodeTask;
+import org.featmap.core.contract.Progress;
+import org.featmap.core.graph.Stage;
+import org.featmap.core.store.ArtifactRef;
+import org.featmap.core.store.ArtifactStore;
+import org.featmap.core.store.CorruptArtifactException;
+import org.featmap.core.store.NodeManifest;
+import org.featmap.core.tracking.Tracker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one node outside of Temporal: cache check, compute, publish, commit. The activity adapter
+ * and the stage commands of the CLI both go through here, so they write exactly the same thing.
+ */
+public final class NodeRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeRunner.class);
+
+  private NodeRunner() {}
+
+  /**
+   * @param checkpoint the last heartbeat's checkpoint of a previous attempt, or null
+   */
+  public static NodeResult run(NodeTask task, StageHandler handler, ArtifactStore store, Path workBase, Progress progress,
+      Tracker tracker, String checkpoint) throws Exception {
+    Stage stage = Stage.of(task.stage());
+    Optional<NodeManifest> existing = store.manifest(task.stage(), task.key());
+    if (existing.isPresent()) {
+      if (intact(store, existing.get())) return result(task, existing.get(), true);
+      LOG.warn("{}: cached outputs are corrupt; recomputing", task.nodeId());
+      store.delete(task.stage(), task.key());
+    }
+    Path work = workBase.resolve(task.stage()).resolve(task.key());
+    deleteTree(work.resolve("out")); // a previous attempt's unpublished outputs
+    Tracker t = task.sweepRunId() == null ? Tracker.NONE : tracker;
+    StageContext ctx = new StageContext(task, store, work, progress, t, checkpoint);
+    long t0 = System.nanoTime();
+    boolean ok = false;
+    try {
+      handler.compute(ctx);
+      ok = true;
+    } finally {
+      if (ctx.runIdIfAny() != null) {
+        try {
+          t.finish(ctx.runIdIfAny(), ok);
+        } catch (IOException e) {
+          LOG.warn("{}: could not close its tracking run: {}", task.nodeId(), e.getMessage());
+        }
+      }
+    }
+    long millis = (System.nanoTime() - t0) / 1_000_000;
+    Map<String, ArtifactRef> refs = publish(task, store, ctx.outDir());
+    NodeManifest m = new NodeManifest(task.stage(), task.key(), stage.codeVersion(), refs, ctx.summary(), ctx.failures(), millis);
+    store.commit(m);
+    deleteTree(work);
+    return result(task, m, false);
+  }
+
+  static NodeResult result(NodeTask task, NodeManifest m, boolean cached) {
+    return new NodeResult(task.nodeId(), task.key(), cached, cached ? 0 : m.computeMillis(), m.summary(), m.failures());
+  }
+
+  /** True when every artifact of the manifest is present with its size and sha256. */
+  public static boolean intact(ArtifactStore store, NodeManifest m) throws IOException {
+    for (ArtifactRef r : m.artifacts().values()) {
+      try {
+        if (store instanceof LocalArtifactStore local) local.verify(r, local.pathOf(r));
+        else store.readBytes(r);
+      } catch (CorruptArtifactException e) {
+        LOG.warn("{}", e.getMessage());
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Map<String, ArtifactRef> publish(NodeTask task, ArtifactStore store, Path out) throws IOException {
+    List<Path> files = new ArrayList<>();
+    try (Stream<Path> s = Files.walk(out)) {
+      s.filter(Files::isRegularFile).sorted().forEach(files::add);
+    }
+    Map<String, ArtifactRef> refs = new LinkedHashMap<>();
+    for (Path f : files) {
+      String rel = out.relativize(f).toString().replace('\\', '/');
+      ArtifactRef r = store instanceof LocalArtifactStore local
+          ? local.adopt(task.stage(), task.key(), rel, f)
+          : store.put(task.stage(), task.key(), rel, f);
+      refs.put(rel, r);
+    }
+    return refs;
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) return;
+    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.delete(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+        Files.delete(d);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+}

@@ -1,0 +1,85 @@
+package org.featmap.activities.stage;
+
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.failure.ApplicationFailure;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.featmap.activities.store.LocalArtifactStore;
+import org.featmap.activities.store.Stores;
+import org.featmap.core.config.ConfigException;
+import org.featmap.core.contract.BadInputException;
+import org.featmap.core.contract.NodeResult;
+import org.featmap.core.contract.NodeTask;
+import org.featmap.core.contract.Progress;
+import org.featmap.core.contract.StageActivities;
+import org.featmap.core.store.ArtifactStore;
+import org.featmap.core.tracking.Tracker;
+
+/**
+ * The activity adapter: every stage method is the same thin path (cache check, compute through the
+ * stage's {@link StageHandler}, publish, commit), with heartbeats carrying progress and the last
+ * checkpoint so a retried attempt resumes.
+ */
+public final class StageActivitiesImpl implements StageActivities {
+  private final Map<String, StageHandler> handlers;
+  private final Tracker tracker;
+  private final Path workBase;
+
+  /** Heartbeat details: progress and a resumable checkpoint. */
+  public record Beat(long done, long total, String checkpoint) {}
+
+  /**
+   * @param workBase local scratch folder for stores that are not local (null: inside a local store)
+   */
+  public StageActivitiesImpl(Map<String, StageHandler> handlers, Tracker tracker, Path workBase) {
+    this.handlers = Map.copyOf(handlers);
+    this.tracker = tracker;
+    this.workBase = workBase;
+  }
+
+  public Set<String> available() {
+    return new TreeSet<>(handlers.keySet());
+  }
+
+  NodeResult execute(NodeTask task) {
+    StageHandler h = handlers.get(task.stage());
+    if (h == null)
+      throw ApplicationFailure.newNonRetryableFailure("stage " + task.stage() + " is not available yet", "StageUnavailable");
+    ActivityExecutionContext ctx = Activity.getExecutionContext();
+    String checkpoint = ctx.getHeartbeatDetails(Beat.class).map(Beat::checkpoint).orElse(null);
+    Progress progress = (done, total, ckpt) -> ctx.heartbeat(new Beat(done, total, ckpt));
+    try (ArtifactStore store = Stores.open(task.storeUri())) {
+      Path base = store instanceof LocalArtifactStore l ? l.root().resolve(".work") : workBase;
+      return NodeRunner.run(task, h, store, base, progress, tracker, checkpoint);
+    } catch (BadInputException | ConfigException e) {
+      throw ApplicationFailure.newNonRetryableFailure(task.nodeId() + ": " + e.getMessage(), "BadInput");
+    } catch (IllegalArgumentException e) {
+      throw ApplicationFailure.newNonRetryableFailure(task.nodeId() + ": " + e.getMessage(), "BadInput");
+    } catch (io.temporal.client.ActivityCompletionException e) {
+      throw e; // cancelled or timed out: let Temporal see it
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw Activity.wrap(e);
+    }
+  }
+
+  @Override public NodeResult synth(NodeTask t) { return execute(t); }
+  @Override public NodeResult manipulate(NodeTask t) { return execute(t); }
+  @Override public NodeResult edit(NodeTask t) { return execute(t); }
+  @Override public NodeResult extract(NodeTask t) { return execute(t); }
+  @Override public NodeResult normstats(NodeTask t) { return execute(t); }
+  @Override public NodeResult train(NodeTask t) { return execute(t); }
+  @Override public NodeResult test(NodeTask t) { return execute(t); }
+  @Override public NodeResult reconstruct(NodeTask t) { return execute(t); }
+  @Override public NodeResult finetune(NodeTask t) { return execute(t); }
+  @Override public NodeResult classify(NodeTask t) { return execute(t); }
+  @Override public NodeResult wxb(NodeTask t) { return execute(t); }
+  @Override public NodeResult svd(NodeTask t) { return execute(t); }
+  @Override public NodeResult report(NodeTask t) { return execute(t); }
+
+}

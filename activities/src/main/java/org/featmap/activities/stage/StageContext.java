@@ -1,0 +1,165 @@
+package org.featmap.activities.stage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.featmap.activities.store.LocalArtifactStore;
+import org.featmap.core.contract.BadInputException;
+import org.featmap.core.contract.NodeTask;
+import org.featmap.core.contract.Progress;
+import org.featmap.core.store.ArtifactRef;
+import org.featmap.core.store.ArtifactStore;
+import org.featmap.core.store.NodeManifest;
+import org.featmap.core.tracking.Tracker;
+
+/**
+ * What a stage handler sees: its task, parsed params, the store, its inputs as local folders, a
+ * private output folder, progress (heartbeats) and tracking. Handlers write files into {@link
+ * #outDir()}; the activity publishes them and commits the manifest.
+ */
+public final class StageContext {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final NodeTask task;
+  private final JsonNode params;
+  private final ArtifactStore store;
+  private final Path workRoot;
+  private final Progress progress;
+  private final Tracker tracker;
+  private final Map<String, String> summary = new LinkedHashMap<>();
+  private final List<String> failures = new ArrayList<>();
+  private final String checkpoint;
+  private String runId;
+
+  StageContext(NodeTask task, ArtifactStore store, Path workRoot, Progress progress, Tracker tracker, String checkpoint)
+      throws IOException {
+    this.task = task;
+    this.params = JSON.readTree(task.paramsJson());
+    this.store = store;
+    this.workRoot = workRoot;
+    this.progress = progress;
+    this.tracker = tracker;
+    this.checkpoint = checkpoint;
+  }
+
+  public NodeTask task() {
+    return task;
+  }
+
+  public JsonNode params() {
+    return params;
+  }
+
+  public String str(String key) {
+    JsonNode n = params.get(key);
+    if (n == null || n.isNull()) throw new BadInputException(task.nodeId() + ": missing param '" + key + "'");
+    return n.asText();
+  }
+
+  public int integer(String key) {
+    return Integer.parseInt(str(key));
+  }
+
+  public boolean bool(String key) {
+    return Boolean.parseBoolean(str(key));
+  }
+
+  public ArtifactStore store() {
+    return store;
+  }
+
+  public Progress progress() {
+    return progress;
+  }
+
+  public Tracker tracker() {
+    return tracker;
+  }
+
+  /** The checkpoint text of the last heartbeat of a previous attempt, or null on a first attempt. */
+  public String checkpoint() {
+    return checkpoint;
+  }
+
+  /** A folder for this node's outputs; published to the store when the handler returns. */
+  public Path outDir() throws IOException {
+    Path p = workRoot.resolve("out");
+    Files.createDirectories(p);
+    return p;
+  }
+
+  /**
+   * A folder that survives failed attempts of this node on this machine (checkpoints, finished
+   * shards), so a retried attempt resumes instead of starting over.
+   */
+  public Path scratchDir() throws IOException {
+    Path p = workRoot.resolve("scratch");
+    Files.createDirectories(p);
+    return p;
+  }
+
+  /** The committed outputs of an input node as a local folder (no copy for a local store). */
+  public Path inputDir(String role) throws IOException {
+    NodeTask.InputRef in = task.input(role);
+    return materialize(in);
+  }
+
+  public List<Path> inputDirs(String role) throws IOException {
+    List<Path> l = new ArrayList<>();
+    for (NodeTask.InputRef in : task.inputs(role)) l.add(materialize(in));
+    return l;
+  }
+
+  public NodeManifest inputManifest(NodeTask.InputRef in) throws IOException {
+    return store.manifest(in.stage(), in.key())
+        .orElseThrow(() -> new IllegalStateException(task.nodeId() + ": input " + in.nodeId() + " is not committed"));
+  }
+
+  private Path materialize(NodeTask.InputRef in) throws IOException {
+    NodeManifest m = inputManifest(in);
+    if (store instanceof LocalArtifactStore local) return local.nodeDir(in.stage(), in.key());
+    Path dir = workRoot.getParent().getParent().resolve("inputs").resolve(in.stage()).resolve(in.key());
+    for (Map.Entry<String, ArtifactRef> e : m.artifacts().entrySet()) {
+      Path target = dir.resolve(e.getKey());
+      if (Files.exists(target) && Files.size(target) == e.getValue().bytes()) continue;
+      store.fetch(e.getValue(), target);
+    }
+    return dir;
+  }
+
+  public void summary(String key, Object value) {
+    summary.put(key, String.valueOf(value));
+  }
+
+  public Map<String, String> summary() {
+    return summary;
+  }
+
+  /** Records an item that failed while the node as a whole still completes. */
+  public void failure(String oneLine) {
+    failures.add(oneLine);
+  }
+
+  public List<String> failures() {
+    return failures;
+  }
+
+  /** The node's own tracking run (a child of the sweep run), created on first use. */
+  public String trackingRun() throws IOException {
+    if (runId == null) {
+      String exp = tracker.experiment(task.sweep());
+      runId = tracker.run(exp, task.key(), task.nodeId(), task.sweepRunId(),
+          Map.of("featmap.stage", task.stage(), "featmap.node", task.nodeId()));
+    }
+    return runId;
+  }
+
+  String runIdIfAny() {
+    return runId;
+  }
+}

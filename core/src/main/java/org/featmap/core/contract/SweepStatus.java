@@ -1,0 +1,28 @@
+package org.featmap.core.contract;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Progress of a sweep, per stage (what {@code featmap status} draws) plus failures.
+ *
+ * @param stages stage id -> counts
+ * @param failures node id -> one-line reason, for failed nodes and nodes skipped because an input failed
+ * @param finished true once every node has ended
+ */
+public record SweepStatus(String sweep, Map<String, StageCount> stages, Map<String, String> failures, boolean finished) {
+  public SweepStatus {
+    stages = Map.copyOf(stages);
+    failures = Map.copyOf(failures);
+  }
+
+  public record StageCount(int total, int done, int cached, int running, int failed, int skipped) {}
+
+  public int total(java.util.function.ToIntFunction<StageCount> f) {
+    return stages.values().stream().mapToInt(f).sum();
+  }
+
+  public List<String> failedNodes() {
+    return failures.keySet().stream().sorted().toList();
+  }
+}

@@ -1,0 +1,50 @@
+package org.featmap.core.graph;
+
+import java.util.Locale;
+
+/**
+ * The stages of the study (spec §0) as nodes of the experiment graph. The code version is part of
+ * every content key: bump it when a stage's numbers change, and exactly the nodes below it are
+ * recomputed (ARCHITECTURE "Content keys").
+ */
+public enum Stage {
+  SYNTH(1, false),
+  MANIPULATE(1, false),
+  EDIT(1, true),
+  EXTRACT(1, true),
+  NORMSTATS(1, false),
+  TRAIN(1, true),
+  TEST(1, true),
+  RECONSTRUCT(1, true),
+  FINETUNE(1, true),
+  CLASSIFY(1, true),
+  WXB(1, false),
+  SVD(1, false),
+  REPORT(1, false);
+
+  private final int codeVersion;
+  private final boolean heavy;
+
+  Stage(int codeVersion, boolean heavy) {
+    this.codeVersion = codeVersion;
+    this.heavy = heavy;
+  }
+
+  public int codeVersion() {
+    return codeVersion;
+  }
+
+  /** Heavy stages run on accelerator pools by default. */
+  public boolean heavy() {
+    return heavy;
+  }
+
+  /** The lower-case name used in configs, store paths and activity names. */
+  public String id() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static Stage of(String id) {
+    return valueOf(id.toUpperCase(Locale.ROOT));
+  }
+}

@@ -1,0 +1,28 @@
+package org.featmap.workers;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "cancel", mixinStandardHelpOptions = true,
+    description = "Cancels a sweep; running activities stop at their next heartbeat.")
+final class CancelCommand implements Callable<Integer> {
+  @Parameters(index = "0", description = "the sweep's workflow id")
+  String sweep;
+
+  @Option(names = "--temporal", required = true, description = "Temporal frontend HOST:PORT")
+  String temporal;
+
+  @Option(names = "--namespace", defaultValue = "default")
+  String namespace;
+
+  @Override
+  public Integer call() {
+    try (Temporal t = Temporal.connect(temporal, namespace)) {
+      t.client().newUntypedWorkflowStub(sweep).cancel();
+      System.out.println("cancel requested for " + sweep);
+      return 0;
+    }
+  }
+}

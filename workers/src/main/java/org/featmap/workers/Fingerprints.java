@@ -1,0 +1,45 @@
+package org.featmap.workers;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.featmap.core.config.SweepConfig;
+import org.featmap.core.store.Sha256;
+
+/**
+ * Fingerprints of what a config points to, so that content keys change when the files do: a backbone
+ * export's manifest sha256, a dataset's file listing (paths and sizes), an edit folder's listing.
+ * Missing things get a "missing" fingerprint; the stage that needs them then says what is wrong.
+ */
+final class Fingerprints {
+  private Fingerprints() {}
+
+  static Map<String, String> of(SweepConfig cfg) throws IOException {
+    Map<String, String> f = new LinkedHashMap<>();
+    for (SweepConfig.Backbone b : cfg.backbones()) {
+      Path m = Path.of(b.export()).resolve("manifest.json");
+      f.put("backbone:" + b.name(), Files.isRegularFile(m) ? Sha256.ofFile(m) : "missing");
+    }
+    for (SweepConfig.Dataset d : cfg.datasets()) {
+      if (d.root() != null) f.put("dataset:" + d.name(), listing(Path.of(d.root()).resolve("images")));
+      if (d.edits().enabled() && d.edits().importDir() != null)
+        f.put("edits:" + d.name(), listing(Path.of(d.edits().importDir())));
+    }
+    return f;
+  }
+
+  static String listing(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) return "missing";
+    StringBuilder sb = new StringBuilder();
+    List<Path> files;
+    try (Stream<Path> s = Files.walk(dir)) {
+      files = s.filter(Files::isRegularFile).sorted().toList();
+    }
+    for (Path p : files) sb.append(dir.relativize(p)).append('\t').append(Files.size(p)).append('\n');
+    return Sha256.hex(sb.toString());
+  }
+}

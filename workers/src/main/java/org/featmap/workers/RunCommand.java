@@ -1,0 +1,126 @@
+package org.featmap.workers;
+
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.featmap.activities.stage.Handlers;
+import org.featmap.core.config.ConfigLoader;
+import org.featmap.core.config.SweepConfig;
+import org.featmap.core.contract.SweepRequest;
+import org.featmap.core.contract.SweepStatus;
+import org.featmap.core.graph.ContentKeys;
+import org.featmap.core.graph.ExperimentGraph;
+import org.featmap.core.graph.Node;
+import org.featmap.core.graph.Planner;
+import org.featmap.core.store.Sha256;
+import org.featmap.core.tracking.Tracker;
+import org.featmap.workflows.SweepWorkflow;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Starts (or resumes) a sweep and shows its progress until it ends.")
+final class RunCommand implements Callable<Integer> {
+  @Parameters(index = "0", description = "sweep config (YAML)")
+  Path config;
+
+  @Option(names = "--temporal", description = "Temporal frontend HOST:PORT (default: an in-process service)")
+  String temporal;
+
+  @Option(names = "--namespace", defaultValue = "default", description = "Temporal namespace (default: ${DEFAULT-VALUE})")
+  String namespace;
+
+  @Option(names = "--store", description = "artifact store: a folder or s3://bucket/prefix (overrides the config)")
+  String store;
+
+  @Option(names = "--mlflow", description = "MLflow tracking URI (default: $MLFLOW_TRACKING_URI)")
+  String mlflow;
+
+  @Option(names = "--detach", description = "start and return; follow with 'featmap status'")
+  boolean detach;
+
+  @Option(names = "--no-workers", description = "with --temporal: do not run workers in this process")
+  boolean noWorkers;
+
+  @Option(names = "--quiet", description = "print only the final summary")
+  boolean quiet;
+
+  @Override
+  public Integer call() throws Exception {
+    SweepConfig cfg = Resolve.absolute(ConfigLoader.load(config), store);
+    if (detach && temporal == null)
+      throw new IllegalArgumentException("--detach needs --temporal HOST:PORT (an in-process service ends with this command)");
+    Map<String, String> fp = Fingerprints.of(cfg);
+    ExperimentGraph g = Planner.plan(cfg, fp);
+    Set<String> missing = new LinkedHashSet<>();
+    Set<String> available = Handlers.all().keySet();
+    for (Node n : g.nodes()) if (!available.contains(n.stage().id())) missing.add(n.stage().id());
+    if (!missing.isEmpty())
+      throw new IllegalArgumentException(config + ": stage " + String.join(", ", missing)
+          + " is not available yet; disable it in the config (the plan shows what each stage would do: featmap plan)");
+    Tracking tracking = Tracking.choose(mlflow, cfg);
+    System.err.println(tracking.message());
+    String hash = Sha256.hex(ContentKeys.canonicalJson(cfg) + ContentKeys.canonicalJson(new java.util.TreeMap<>(fp))).substring(0, 12);
+    String workflowId = cfg.sweep().name() + "-" + hash;
+    Set<String> queues = new LinkedHashSet<>();
+    queues.add(cfg.sweep().queueOf("default"));
+    for (Node n : g.nodes()) queues.add(cfg.sweep().queueOf(n.stage().id()));
+    long t0 = System.nanoTime();
+    try (Temporal t = Temporal.open(temporal, namespace)) {
+      if (t.isEmbedded() || !noWorkers)
+        t.startWorkers(true, queues, tracking.tracker(), Path.of(System.getProperty("java.io.tmpdir"), "featmap-work"),
+            Math.max(1, Runtime.getRuntime().availableProcessors()));
+      WorkflowClient client = t.client();
+      SweepWorkflow wf = client.newWorkflowStub(SweepWorkflow.class, WorkflowOptions.newBuilder()
+          .setWorkflowId(workflowId)
+          .setTaskQueue(Temporal.WORKFLOW_QUEUE)
+          .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+          .build());
+      SweepRequest req = new SweepRequest(cfg, fp, tracking.tracker() != Tracker.NONE);
+      try {
+        WorkflowClient.start(wf::run, req);
+        System.err.printf("sweep %s started as workflow %s (%d nodes)%n", cfg.sweep().name(), workflowId, g.nodes().size());
+      } catch (WorkflowExecutionAlreadyStarted e) {
+        System.err.printf("sweep %s is already running as workflow %s; following it%n", cfg.sweep().name(), workflowId);
+      }
+      if (detach) {
+        System.out.println(workflowId);
+        return 0;
+      }
+      WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
+      CompletableFuture<SweepStatus> result = stub.getResultAsync(SweepStatus.class);
+      String last = "";
+      while (!result.isDone()) {
+        Thread.sleep(1000);
+        if (quiet || result.isDone()) continue;
+        try {
+          SweepStatus s = stub.query("status", SweepStatus.class);
+          String line = StatusPrinter.oneLine(s);
+          if (!line.equals(last)) System.out.println(line);
+          last = line;
+        } catch (RuntimeException e) {
+          // the query can fail while the workflow task is retried; the next poll will tell
+        }
+      }
+      SweepStatus s = result.get();
+      double secs = (System.nanoTime() - t0) / 1e9;
+      System.out.printf("sweep %s finished in %.1f s%n", s.sweep(), secs);
+      System.out.print(StatusPrinter.render(s));
+      int cached = s.total(SweepStatus.StageCount::cached);
+      int done = s.total(SweepStatus.StageCount::done);
+      System.out.printf("nodes: %d done (%d computed, %d cache hits), %d failed, %d skipped%n", done, done - cached, cached,
+          s.total(SweepStatus.StageCount::failed), s.total(SweepStatus.StageCount::skipped));
+      s.failures().forEach((id, why) -> System.out.println("  " + id + ": " + why));
+      return s.failures().isEmpty() ? 0 : 3;
+    }
+  }
+}

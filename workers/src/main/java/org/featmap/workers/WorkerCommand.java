@@ -1,0 +1,54 @@
+package org.featmap.workers;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.featmap.core.config.SweepConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "worker", mixinStandardHelpOptions = true,
+    description = "Runs a worker process for chosen task queues (one activity at a time on GPU queues).")
+final class WorkerCommand implements Callable<Integer> {
+  @Option(names = "--temporal", required = true, description = "Temporal frontend HOST:PORT")
+  String temporal;
+
+  @Option(names = "--namespace", defaultValue = "default")
+  String namespace;
+
+  @Option(names = "--queues", split = ",", defaultValue = "featmap-cpu",
+      description = "activity task queues to serve, comma-separated (default: ${DEFAULT-VALUE})")
+  List<String> queues;
+
+  @Option(names = "--workflows", description = "also run the workflow worker (queue " + Temporal.WORKFLOW_QUEUE + ")")
+  boolean workflows;
+
+  @Option(names = "--mlflow", description = "MLflow tracking URI (default: $MLFLOW_TRACKING_URI)")
+  String mlflow;
+
+  @Option(names = "--slots", defaultValue = "0", description = "concurrent activities on CPU queues (0: one per core)")
+  int slots;
+
+  @Option(names = "--work", description = "local scratch folder for non-local stores")
+  Path work;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Tracking tracking = Tracking.choose(mlflow, noneConfig());
+    System.err.println(tracking.message());
+    Temporal t = Temporal.connect(temporal, namespace);
+    Runtime.getRuntime().addShutdownHook(new Thread(t::close));
+    t.startWorkers(workflows, queues, tracking.tracker(),
+        work != null ? work : Path.of(System.getProperty("java.io.tmpdir"), "featmap-work"),
+        slots > 0 ? slots : Runtime.getRuntime().availableProcessors());
+    System.err.println("worker serving " + String.join(", ", queues) + (workflows ? " + workflows" : "") + " on " + temporal);
+    new CountDownLatch(1).await();
+    return 0;
+  }
+
+  private static SweepConfig noneConfig() {
+    return new SweepConfig("<worker>", new SweepConfig.Sweep("worker", ".", 1, java.util.Map.of(), 60), List.of(),
+        null, List.of(), null, null, null, null, null, null, null, new SweepConfig.Tracking(null, "worker"));
+  }
+}
