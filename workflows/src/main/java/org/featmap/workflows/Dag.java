@@ -25,10 +25,17 @@ final class Dag<R> {
   private final Map<String, State> state = new LinkedHashMap<>();
   private final Map<String, String> reasons = new LinkedHashMap<>();
   private final Map<String, R> results = new LinkedHashMap<>();
+  private final java.util.Set<String> soft = new java.util.HashSet<>();
 
   void add(String unit, List<String> unitDeps) {
     deps.put(unit, List.copyOf(unitDeps));
     state.put(unit, State.PENDING);
+  }
+
+  /** A unit that runs once its inputs have ended, however they ended (the report: it marks what is missing). */
+  void addSoft(String unit, List<String> unitDeps) {
+    add(unit, unitDeps);
+    soft.add(unit);
   }
 
   /** Marks a unit done without running it (a cache hit). */
@@ -78,7 +85,13 @@ final class Dag<R> {
       }
       onChange.run();
       if (running.isEmpty()) break;
-      Promise.anyOf(running.values()).get();
+      try {
+        Promise.anyOf(running.values()).get();
+      } catch (CanceledFailure c) {
+        throw c;
+      } catch (RuntimeException ignored) {
+        // a unit failed; its promise is inspected below
+      }
       List<String> ended = new ArrayList<>();
       for (Map.Entry<String, Promise<R>> e : running.entrySet()) if (e.getValue().isCompleted()) ended.add(e.getKey());
       for (String u : ended) {
@@ -97,11 +110,17 @@ final class Dag<R> {
   }
 
   private boolean ready(String unit) {
-    for (String d : deps.get(unit)) if (state.get(d) != State.DONE) return false;
+    for (String d : deps.get(unit)) {
+      State s = state.get(d);
+      if (s == State.DONE) continue;
+      if (soft.contains(unit) && (s == State.FAILED || s == State.SKIPPED)) continue;
+      return false;
+    }
     return true;
   }
 
   private String blockedBy(String unit) {
+    if (soft.contains(unit)) return null;
     for (String d : deps.get(unit)) {
       State s = state.get(d);
       if (s == State.FAILED || s == State.SKIPPED) return d;

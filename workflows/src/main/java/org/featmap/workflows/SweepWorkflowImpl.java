@@ -54,7 +54,8 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
             .build());
     String store = cfg.sweep().store();
     String runId = request.tracking()
-        ? bookkeeping.openSweepRun(sweepName, cfg.tracking().experiment(), ContentKeys.canonicalJson(cfg).hashCode() + "")
+        ? bookkeeping.openSweepRun(sweepName, cfg.tracking().experiment(),
+            org.featmap.core.store.Sha256.hex(ContentKeys.canonicalJson(cfg)).substring(0, 12))
         : null;
 
     List<String> stageKeys = graph.nodes().stream().map(n -> n.stage().id() + "/" + n.key()).toList();
@@ -78,7 +79,9 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
           String du = unitOf.get(in.nodeId());
           if (!du.equals(u.getKey())) deps.add(du);
         }
-      dag.add(u.getKey(), new ArrayList<>(deps));
+      boolean isReport = u.getValue().size() == 1 && u.getValue().get(0).stage() == Stage.REPORT;
+      if (isReport) dag.addSoft(u.getKey(), new ArrayList<>(deps));
+      else dag.add(u.getKey(), new ArrayList<>(deps));
       if (u.getValue().stream().allMatch(n -> cachedIds.contains(n.id()))) {
         dag.done(u.getKey(), null);
         for (Node n : u.getValue()) nodeState.put(n.id(), "cached");

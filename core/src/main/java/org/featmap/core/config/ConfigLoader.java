@@ -179,7 +179,7 @@ public final class ConfigLoader {
       checkMembers(t, "manipulations", manips, images.manipulations());
     } else {
       if (!editsEnabled)
-        throw t.get("source").error("source '" + source + "' needs the dataset's 'edits' enabled");
+        throw (t.has("source") ? t.get("source") : t).error("source '" + source + "' needs the dataset's 'edits' enabled");
       checkMembers(t, "manipulations", manips, qwenNames);
     }
     return new Group(name, source, t.bool("apply_transform", false), models, manips);

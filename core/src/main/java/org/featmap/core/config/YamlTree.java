@@ -110,8 +110,11 @@ final class YamlTree {
   /** Fails on any key not in {@code allowed}; call after reading a mapping. */
   void rejectUnknown(String... allowed) {
     Set<String> ok = new LinkedHashSet<>(Arrays.asList(allowed));
+    Set<String> keys = new LinkedHashSet<>();
     for (NodeTuple t : ((MappingNode) node).getValue()) {
       String k = ((ScalarNode) t.getKeyNode()).getValue();
+      if (!keys.add(k))
+        throw new ConfigException(file, t.getKeyNode().getStartMark().getLine() + 1, child(k), "key appears twice");
       if (!ok.contains(k))
         throw new ConfigException(file, t.getKeyNode().getStartMark().getLine() + 1, child(k),
             "unknown key; allowed here: " + String.join(", ", ok));

@@ -1,0 +1,106 @@
+package org.featmap.core.graph;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.featmap.core.config.ConfigLoader;
+import org.featmap.core.config.EnvExpander;
+import org.featmap.core.config.SweepConfig;
+import org.junit.jupiter.api.Test;
+
+class PlannerTest {
+  static SweepConfig paper() {
+    return ConfigLoader.load(Path.of("../config/paper.yaml"), new EnvExpander(Map.of()));
+  }
+
+  @Test
+  void paperGridHasTheSpecCounts() {
+    ExperimentGraph g = Planner.plan(paper());
+    Map<Stage, Integer> c = g.counts();
+    assertEquals(615, c.get(Stage.TRAIN), "spec §10.2 / AV21");
+    assertEquals(665, c.get(Stage.TEST), "615 + 50 spatial-only baselines");
+    assertEquals(232, c.get(Stage.CLASSIFY), "spec §10.2: 232 with trained models");
+    assertEquals(85, c.get(Stage.WXB));
+    assertEquals(85, c.get(Stage.SVD));
+    assertEquals(16, c.get(Stage.EXTRACT));
+    assertEquals(12, c.get(Stage.NORMSTATS));
+    assertEquals(1, c.get(Stage.REPORT));
+    long linear = g.ofStage(Stage.TRAIN).stream().filter(n -> n.params().get("model").equals("linear")).count();
+    assertEquals(160, linear, "AV21: linear models 160");
+  }
+
+  @Test
+  void nodesComeAfterTheirInputsAndIdsAreUnique() {
+    ExperimentGraph g = Planner.plan(paper());
+    Set<String> seen = new HashSet<>();
+    for (Node n : g.nodes()) {
+      for (Node.Input in : n.inputs()) assertTrue(seen.contains(in.nodeId()), n.id() + " before " + in.nodeId());
+      assertTrue(seen.add(n.id()), "duplicate " + n.id());
+    }
+    assertEquals(g.nodes().size(), new HashSet<>(g.nodes().stream().map(Node::key).toList()).size(), "keys unique");
+  }
+
+  @Test
+  void keysAreStableAcrossRuns() {
+    ExperimentGraph a = Planner.plan(paper());
+    ExperimentGraph b = Planner.plan(paper());
+    assertEquals(a.nodes(), b.nodes());
+    // A recorded key: if this changes, every cache is invalidated; bump Stage code versions instead.
+    Node t = a.byId().get("train/STANFORD_CARS/direct/convnext/feat3/grayscale/linear");
+    assertNotNull(t);
+    assertEquals(64, t.key().length());
+  }
+
+  @Test
+  void keysAreSensitiveToEveryParamAndPropagateDownstream() {
+    SweepConfig base = paper();
+    ExperimentGraph g0 = Planner.plan(base);
+    var tr = base.training();
+    var tr2 = new SweepConfig.Training(tr.loss(), tr.mseScale(), tr.cossimScale(), tr.learningRate() * 2, tr.weightDecay(),
+        tr.batchSize(), tr.accumulateGradBatches(), tr.trainSubsetSize(), tr.valRatio(), tr.maxEpochs(),
+        tr.earlyStopPatience(), tr.earlyStopMinDelta(), tr.plateauFactor(), tr.plateauPatience(), tr.minLr(),
+        tr.checkpointEvery(), tr.seed(), tr.hiddenDim(), tr.dropout(), tr.kernelSize(), tr.numLayers(), tr.numHeads());
+    SweepConfig changed = new SweepConfig(base.sourceFile(), base.sweep(), base.datasets(), base.images(), base.backbones(),
+        base.features(), tr2, base.test(), base.reconstruct(), base.classify(), base.analysis(), base.report(), base.tracking());
+    ExperimentGraph g1 = Planner.plan(changed);
+    Map<String, Node> a = g0.byId();
+    Map<String, Node> b = g1.byId();
+    for (Node n : g0.nodes()) {
+      boolean below = n.stage() == Stage.TRAIN || n.cell() != null && !n.id().endsWith("spatial_only") || n.stage() == Stage.REPORT;
+      if (below) assertNotEquals(n.key(), b.get(n.id()).key(), n.id() + " must change");
+      else assertEquals(n.key(), b.get(n.id()).key(), n.id() + " must not change");
+    }
+    // a fingerprint (new backbone weights) changes extraction and everything below, not manipulation
+    ExperimentGraph g2 = Planner.plan(base, Map.of("backbone:swinv2", "abc"));
+    Map<String, Node> c = g2.byId();
+    assertEquals(a.get("manipulate/STANFORD_CARS/train").key(), c.get("manipulate/STANFORD_CARS/train").key());
+    assertNotEquals(a.get("extract/swinv2/STANFORD_CARS/train/direct").key(), c.get("extract/swinv2/STANFORD_CARS/train/direct").key());
+    assertEquals(a.get("extract/convnext/STANFORD_CARS/train/direct").key(), c.get("extract/convnext/STANFORD_CARS/train/direct").key());
+    assertNotEquals(a.get("train/CUB_200_2011/direct/swinv2/feat0/grayscale/mlp").key(),
+        c.get("train/CUB_200_2011/direct/swinv2/feat0/grayscale/mlp").key());
+  }
+
+  @Test
+  void contentKeyRuleIsOrderIndependentForParams() {
+    String k1 = ContentKeys.key(Stage.SVD, Map.of("a", 1, "b", "x"), java.util.List.of(Map.entry("model", "k")));
+    String k2 = ContentKeys.key(Stage.SVD, new java.util.TreeMap<>(Map.of("b", "x", "a", 1)), java.util.List.of(Map.entry("model", "k")));
+    assertEquals(k1, k2);
+    assertNotEquals(k1, ContentKeys.key(Stage.SVD, Map.of("a", 2, "b", "x"), java.util.List.of(Map.entry("model", "k"))));
+    assertNotEquals(k1, ContentKeys.key(Stage.WXB, Map.of("a", 1, "b", "x"), java.util.List.of(Map.entry("model", "k"))));
+    assertNotEquals(k1, ContentKeys.key(Stage.SVD, Map.of("a", 1, "b", "x"), java.util.List.of(Map.entry("model", "k2"))));
+  }
+
+  @Test
+  void planSummaryEstimatesDisk() {
+    SweepConfig c = paper();
+    PlanSummary s = PlanSummary.of(c, Planner.plan(c));
+    // spec §3.7: Cars direct ≈1.047 TB ConvNeXt + ≈124 GB SwinV2 at 13 × 16,185 rows
+    long carsDirectConvnext = 13L * 16185 * 4_976_640;
+    assertTrue(s.featureBytesFloat32() > carsDirectConvnext, "more than Cars direct alone");
+    assertTrue(s.featureBytesFloat32() < 2_500_000_000_000L, "about the reference's ~1.6 TB");
+    assertTrue(s.gpuHours() > 0);
+  }
+}

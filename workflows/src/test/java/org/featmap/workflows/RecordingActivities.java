@@ -1,0 +1,69 @@
+package org.featmap.workflows;
+
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.featmap.core.contract.NodeResult;
+import org.featmap.core.contract.NodeTask;
+import org.featmap.core.contract.StageActivities;
+import org.featmap.core.contract.SweepActivities;
+import org.featmap.core.contract.SweepStatus;
+
+/**
+ * Mocked activities for workflow tests: record the order of calls, check that inputs ran first,
+ * fail the nodes they are told to fail (non-retryably), and report chosen keys as cached.
+ */
+final class RecordingActivities implements StageActivities, SweepActivities {
+  final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+  final Set<String> finished = ConcurrentHashMap.newKeySet();
+  final Set<String> failNodes;
+  final Set<String> cachedStageKeys;
+
+  RecordingActivities(Set<String> failNodes, Set<String> cachedStageKeys) {
+    this.failNodes = failNodes;
+    this.cachedStageKeys = cachedStageKeys;
+  }
+
+  NodeResult run(NodeTask t) {
+    if (!t.stage().equals("report")) // the report runs over whatever finished and marks the rest missing
+    for (NodeTask.InputRef in : t.inputs())
+      if (!finished.contains(in.nodeId()) && !cachedStageKeys.contains(in.stage() + "/" + in.key()))
+        throw ApplicationFailure.newNonRetryableFailure(t.nodeId() + " ran before its input " + in.nodeId(), "Order");
+    calls.add(t.nodeId());
+    if (failNodes.contains(t.nodeId()))
+      throw ApplicationFailure.newNonRetryableFailure(t.nodeId() + ": bad input for test", "BadInput");
+    finished.add(t.nodeId());
+    return new NodeResult(t.nodeId(), t.key(), false, 1, Map.of("stage", t.stage()), List.of());
+  }
+
+  @Override public NodeResult synth(NodeTask t) { return run(t); }
+  @Override public NodeResult manipulate(NodeTask t) { return run(t); }
+  @Override public NodeResult edit(NodeTask t) { return run(t); }
+  @Override public NodeResult extract(NodeTask t) { return run(t); }
+  @Override public NodeResult normstats(NodeTask t) { return run(t); }
+  @Override public NodeResult train(NodeTask t) { return run(t); }
+  @Override public NodeResult test(NodeTask t) { return run(t); }
+  @Override public NodeResult reconstruct(NodeTask t) { return run(t); }
+  @Override public NodeResult finetune(NodeTask t) { return run(t); }
+  @Override public NodeResult classify(NodeTask t) { return run(t); }
+  @Override public NodeResult wxb(NodeTask t) { return run(t); }
+  @Override public NodeResult svd(NodeTask t) { return run(t); }
+  @Override public NodeResult report(NodeTask t) { return run(t); }
+
+  @Override
+  public List<String> lookupCached(String storeUri, List<String> stageKeys) {
+    return stageKeys.stream().filter(cachedStageKeys::contains).toList();
+  }
+
+  @Override
+  public String openSweepRun(String sweep, String experiment, String configHash) {
+    return "run-1";
+  }
+
+  @Override
+  public void closeSweepRun(String runId, SweepStatus status) {}
+}

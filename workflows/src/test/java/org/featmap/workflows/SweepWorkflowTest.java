@@ -1,0 +1,131 @@
+package org.featmap.workflows;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.featmap.core.config.ConfigLoader;
+import org.featmap.core.config.EnvExpander;
+import org.featmap.core.config.SweepConfig;
+import org.featmap.core.contract.SweepRequest;
+import org.featmap.core.contract.SweepStatus;
+import org.featmap.core.graph.ExperimentGraph;
+import org.featmap.core.graph.Node;
+import org.featmap.core.graph.Planner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The sweep's orchestration with mocked activities on the time-skipping test service. */
+class SweepWorkflowTest {
+  static final String YAML = """
+      sweep:
+        name: wf-test
+        store: /tmp/unused
+        max_in_flight: 3
+        queues: {default: q-cpu, train: q-gpu, extract: q-gpu, test: q-gpu}
+      datasets:
+        - name: D
+          synthetic: {classes: 2, per_class_train: 2, per_class_test: 2, seed: 1}
+          groups:
+            - name: direct
+              models: [linear, mlp]
+              manipulations: [grayscale]
+            - name: geom_tf_apply_group
+              apply_transform: true
+              models: [linear]
+              manipulations: [rotation_90]
+      backbones:
+        - name: convnext
+          export: /models/x
+          layers: [feat2, feat3]
+          normalize: [feat2]
+      test: {enabled: true, reconstructor: none}
+      analysis: {svd: true, svd_datasets: [D]}
+      """;
+
+  static SweepConfig config() {
+    return ConfigLoader.parse("wf.yaml", YAML, new EnvExpander(Map.of()));
+  }
+
+  @RegisterExtension
+  static final TestWorkflowExtension ext =
+      TestWorkflowExtension.newBuilder()
+          .registerWorkflowImplementationTypes(SweepWorkflowImpl.class, CellWorkflowImpl.class)
+          .setDoNotStart(true)
+          .build();
+
+  static SweepStatus runSweep(TestWorkflowEnvironment env, Worker worker, RecordingActivities acts, String id) {
+    for (String q : List.of("q-cpu", "q-gpu")) env.newWorker(q).registerActivitiesImplementations(acts);
+    env.start();
+    SweepWorkflow wf = env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(worker.getTaskQueue()).build());
+    return wf.run(new SweepRequest(config(), Map.of(), false));
+  }
+
+  @Test
+  void runsEveryNodeOnceInDependencyOrder(TestWorkflowEnvironment env, Worker worker) {
+    RecordingActivities acts = new RecordingActivities(Set.of(), Set.of());
+    SweepStatus s = runSweep(env, worker, acts, "sweep-all");
+    ExperimentGraph g = Planner.plan(config());
+    assertTrue(s.finished());
+    assertTrue(s.failures().isEmpty(), s.failures().toString());
+    assertEquals(g.nodes().size(), acts.calls.size());
+    assertEquals(g.nodes().size(), new HashSet<>(acts.calls).size(), "no node ran twice");
+    assertEquals(g.nodes().size(), s.total(SweepStatus.StageCount::done));
+    assertEquals(acts.calls.get(acts.calls.size() - 1), "report/wf-test", "report last");
+  }
+
+  @Test
+  void aFailedCellFailsOnlyThatCell(TestWorkflowEnvironment env, Worker worker) {
+    String bad = "train/D/direct/convnext/feat3/grayscale/linear";
+    RecordingActivities acts = new RecordingActivities(Set.of(bad), Set.of());
+    SweepStatus s = runSweep(env, worker, acts, "sweep-fail");
+    assertTrue(s.finished());
+    assertTrue(s.failures().get(bad).contains("bad input for test"), s.failures().toString());
+    String test = "test/D/direct/convnext/feat3/grayscale/linear";
+    assertTrue(s.failures().get(test).startsWith("skipped"), s.failures().toString());
+    assertFalse(acts.calls.contains(test));
+    assertTrue(acts.calls.contains("train/D/direct/convnext/feat3/grayscale/mlp"), "the other cell still ran");
+    assertTrue(acts.calls.contains("report/wf-test"), "the report runs and marks what is missing");
+    assertEquals(1, s.stages().get("train").failed());
+  }
+
+  @Test
+  void aFailedSharedNodeSkipsEverythingBelowIt(TestWorkflowEnvironment env, Worker worker) {
+    String bad = "extract/convnext/D/train/direct";
+    RecordingActivities acts = new RecordingActivities(Set.of(bad), Set.of());
+    SweepStatus s = runSweep(env, worker, acts, "sweep-shared-fail");
+    assertEquals(0, s.stages().get("train").done());
+    assertTrue(s.stages().get("train").skipped() > 0);
+    assertTrue(acts.calls.contains("extract/convnext/D/test/direct"), "siblings still run");
+    assertTrue(acts.calls.contains("report/wf-test"), "the report still renders");
+  }
+
+  @Test
+  void cachedNodesAreNotRunAgain(TestWorkflowEnvironment env, Worker worker) {
+    ExperimentGraph g = Planner.plan(config());
+    Set<String> all = new HashSet<>();
+    for (Node n : g.nodes()) all.add(n.stage().id() + "/" + n.key());
+    RecordingActivities acts = new RecordingActivities(Set.of(), all);
+    SweepStatus s = runSweep(env, worker, acts, "sweep-cached");
+    assertTrue(acts.calls.isEmpty(), acts.calls.toString());
+    assertEquals(g.nodes().size(), s.total(SweepStatus.StageCount::cached));
+  }
+
+  @Test
+  void historyReplaysDeterministically(TestWorkflowEnvironment env, Worker worker) throws Exception {
+    RecordingActivities acts = new RecordingActivities(Set.of("train/D/direct/convnext/feat2/grayscale/mlp"), Set.of());
+    runSweep(env, worker, acts, "sweep-replay");
+    WorkflowClient c = env.getWorkflowClient();
+    var history = c.fetchHistory("sweep-replay");
+    WorkflowReplayer.replayWorkflowExecution(history, SweepWorkflowImpl.class, CellWorkflowImpl.class);
+  }
+}
