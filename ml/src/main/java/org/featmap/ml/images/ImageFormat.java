@@ -1,0 +1,29 @@
+package org.featmap.ml.images;
+
+import java.util.Locale;
+
+/** Output encoding of stage images: the reference's JPEG q75 (spec §1.5) or lossless PNG (spec §12.3). */
+public enum ImageFormat {
+  JPG("jpg"),
+  PNG("png");
+
+  private final String extension;
+
+  ImageFormat(String extension) {
+    this.extension = extension;
+  }
+
+  public String extension() {
+    return extension;
+  }
+
+  /** Parses "jpg", "jpeg" or "png" (any case). */
+  public static ImageFormat parse(String name) {
+    String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
+    return switch (n) {
+      case "jpg", "jpeg" -> JPG;
+      case "png" -> PNG;
+      default -> throw new IllegalArgumentException("image format '" + name + "' is not one of: jpg, png");
+    };
+  }
+}
