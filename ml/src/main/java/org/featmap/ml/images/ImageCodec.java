@@ -29,7 +29,8 @@ import org.w3c.dom.NodeList;
 
 /**
  * Image file I/O with the reference's semantics: decode like Pillow's {@code Image.open(p).convert("RGB")}
- * (alpha dropped without compositing, 16-bit samples reduced to their high byte, palette expanded,
+ * (alpha dropped without compositing, 16-bit colour samples reduced to their high byte, 16-bit grey
+ * clamped to 255, palette expanded,
  * grey replicated, EXIF orientation NOT applied — docs/IMAGES.md), encode baseline JPEG quality 75 with
  * 4:2:0 chroma subsampling and standard Huffman tables (Pillow's defaults, spec §1.5) or PNG.
  */
@@ -112,7 +113,10 @@ public final class ImageCodec {
       }
       return new RgbImage(w, h, out);
     }
-    int shift = sixteen ? 8 : 0; // Pillow keeps the high byte of 16-bit PNG samples
+    // Pillow keeps the high byte of 16-bit RGB / LA / RGBA PNG samples, but opens 16-bit grey without
+    // alpha as mode "I;16", whose convert("RGB") clamps the value to 255 (verified with Pillow 12).
+    boolean clampGrey16 = sixteen && colourBands == 1 && !cm.hasAlpha();
+    int shift = sixteen && !clampGrey16 ? 8 : 0;
     int[] row = new int[w * bands];
     for (int y = 0; y < h; y++) {
       raster.getPixels(0, y, w, 1, row);
@@ -120,7 +124,7 @@ public final class ImageCodec {
         int q = (y * w + x) * 3;
         int p = x * bands;
         if (colourBands == 1) {
-          byte v = (byte) (row[p] >> shift);
+          byte v = (byte) (clampGrey16 ? Math.min(row[p], 255) : row[p] >> shift);
           out[q] = v;
           out[q + 1] = v;
           out[q + 2] = v;
