@@ -26,4 +26,10 @@ public enum ImageFormat {
       default -> throw new IllegalArgumentException("image format '" + name + "' is not one of: jpg, png");
     };
   }
+
+  /** The format of a file extension, or null if it is neither. */
+  public static ImageFormat parseOrNull(String ext) {
+    String n = ext.toLowerCase(Locale.ROOT);
+    return n.equals("jpg") || n.equals("jpeg") ? JPG : n.equals("png") ? PNG : null;
+  }
 }
