@@ -37,6 +37,7 @@ public final class PillowResample {
     double scale = (double) in / out;
     double fs = Math.max(scale, 1.0);
     double support = filter.support * fs;
+    double ss = 1.0 / fs; // Pillow multiplies by 1/filterscale (not divides): differs in the last bit
     int[] start = new int[out];
     int[] length = new int[out];
     int[][] weights = new int[out][];
@@ -47,7 +48,7 @@ public final class PillowResample {
       double[] w = new double[Math.max(xmax, 0)];
       double sum = 0;
       for (int j = 0; j < w.length; j++) {
-        w[j] = filter.kernel((j + xmin - center + 0.5) / fs);
+        w[j] = filter.kernel((j + xmin - center + 0.5) * ss);
         sum += w[j];
       }
       int[] k = new int[w.length];
