@@ -9,6 +9,9 @@ public final class Handlers {
 
   public static Map<String, StageHandler> all() {
     Map<String, StageHandler> m = new LinkedHashMap<>();
+    m.put("synth", org.featmap.activities.images.ImageStages::synth);
+    m.put("manipulate", org.featmap.activities.images.ImageStages::manipulate);
+    m.put("edit", org.featmap.activities.images.ImageStages::edit);
     return m;
   }
 }

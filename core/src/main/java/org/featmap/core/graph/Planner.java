@@ -92,8 +92,10 @@ public final class Planner {
               params("dataset", ds.name(), "split", split, "mode", e.mode(), "import_dir", e.importDir(),
                   "import_fingerprint", fingerprints.get("edits:" + ds.name()), "prompts", promptList(e),
                   "images_per_class", split.equals("train") ? e.imagesPerClassTrain() : e.imagesPerClassTest(),
-                  "steps", e.steps(), "true_cfg_scale", e.trueCfgScale(), "seed", e.seed(), "format", im.format()),
-              List.of(in("originals", m)), null);
+                  "steps", e.steps(), "true_cfg_scale", e.trueCfgScale(), "seed", e.seed(), "format", im.format(),
+                  "root", synth == null ? ds.root() : null, "num_classes", ds.numClasses(),
+                  "target_size", im.targetSize()),
+              ins, null);
           edited.put(ds.name() + "/" + split, ed);
         }
       }

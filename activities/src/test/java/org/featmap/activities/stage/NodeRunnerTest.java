@@ -1,0 +1,73 @@
+package org.featmap.activities.stage;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.featmap.activities.store.LocalArtifactStore;
+import org.featmap.core.contract.NodeResult;
+import org.featmap.core.contract.NodeTask;
+import org.featmap.core.contract.Progress;
+import org.featmap.core.store.NodeManifest;
+import org.featmap.core.tracking.Tracker;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeRunnerTest {
+  static NodeTask task(Path store) {
+    return new NodeTask("s", null, "svd/x", "svd", "b".repeat(64), "{\"n\":3}", List.of(), store.toString());
+  }
+
+  @Test
+  void computesOnceThenServesFromCache(@TempDir Path dir) throws Exception {
+    LocalArtifactStore store = new LocalArtifactStore(dir);
+    AtomicInteger runs = new AtomicInteger();
+    StageHandler h = ctx -> {
+      runs.incrementAndGet();
+      Files.writeString(ctx.outDir().resolve("out.txt"), "n=" + ctx.integer("n"));
+      ctx.summary("n", ctx.integer("n"));
+    };
+    NodeResult r1 = NodeRunner.run(task(dir), h, store, dir.resolve(".work"), Progress.NONE, Tracker.NONE, null);
+    assertFalse(r1.cached());
+    assertEquals("3", r1.summary().get("n"));
+    NodeResult r2 = NodeRunner.run(task(dir), h, store, dir.resolve(".work"), Progress.NONE, Tracker.NONE, null);
+    assertTrue(r2.cached());
+    assertEquals(1, runs.get());
+    NodeManifest m = store.manifest("svd", "b".repeat(64)).orElseThrow();
+    assertEquals("n=3", Files.readString(store.pathOf(m.artifacts().get("out.txt"))));
+  }
+
+  @Test
+  void aCorruptCachedArtifactIsRecomputed(@TempDir Path dir) throws Exception {
+    LocalArtifactStore store = new LocalArtifactStore(dir);
+    AtomicInteger runs = new AtomicInteger();
+    StageHandler h = ctx -> {
+      runs.incrementAndGet();
+      Files.writeString(ctx.outDir().resolve("out.txt"), "good");
+    };
+    NodeRunner.run(task(dir), h, store, dir.resolve(".work"), Progress.NONE, Tracker.NONE, null);
+    NodeManifest m = store.manifest("svd", "b".repeat(64)).orElseThrow();
+    Files.writeString(store.pathOf(m.artifacts().get("out.txt")), "evil");
+    NodeResult r = NodeRunner.run(task(dir), h, store, dir.resolve(".work"), Progress.NONE, Tracker.NONE, null);
+    assertFalse(r.cached());
+    assertEquals(2, runs.get());
+    assertEquals("good", Files.readString(store.nodeDir("svd", "b".repeat(64)).resolve("out.txt")));
+  }
+
+  @Test
+  void aCrashLeavesNothingThatLooksFinished(@TempDir Path dir) throws Exception {
+    LocalArtifactStore store = new LocalArtifactStore(dir);
+    StageHandler crash = ctx -> {
+      Files.writeString(ctx.outDir().resolve("half.txt"), "partial");
+      throw new IllegalStateException("worker died");
+    };
+    assertThrows(IllegalStateException.class,
+        () -> NodeRunner.run(task(dir), crash, store, dir.resolve(".work"), Progress.NONE, Tracker.NONE, null));
+    assertTrue(store.manifest("svd", "b".repeat(64)).isEmpty());
+    StageHandler ok = ctx -> Files.writeString(ctx.outDir().resolve("whole.txt"), "done");
+    NodeRunner.run(task(dir), ok, store, dir.resolve(".work"), Progress.NONE, Tracker.NONE, null);
+    assertEquals(List.of("whole.txt"), store.list("svd", "b".repeat(64)), "the partial output of the crash is gone");
+  }
+}
