@@ -54,6 +54,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "print only the final summary")
   boolean quiet;
 
+  @Option(names = "--record-history", description = "write the sweep's and its first cell's event histories (JSON) for replay tests")
+  Path recordHistory;
+
   @Override
   public Integer call() throws Exception {
     SweepConfig cfg = Resolve.absolute(ConfigLoader.load(config), store);
@@ -119,7 +122,11 @@ final class RunCommand implements Callable<Integer> {
       int done = s.total(SweepStatus.StageCount::done);
       System.out.printf("nodes: %d done (%d computed, %d cache hits), %d failed, %d skipped%n", done, done - cached, cached,
           s.total(SweepStatus.StageCount::failed), s.total(SweepStatus.StageCount::skipped));
+      double wall = secs * 1000;
+      System.out.printf("time: wall %.1f s, computing %.1f s (busy %.1f s), orchestration overhead %.2f%%%n", secs,
+          s.computeMillis() / 1000.0, s.busyMillis() / 1000.0, 100.0 * Math.max(0, wall - s.busyMillis()) / wall);
       s.failures().forEach((id, why) -> System.out.println("  " + id + ": " + why));
+      if (recordHistory != null) Histories.record(client, workflowId, recordHistory);
       return s.failures().isEmpty() ? 0 : 3;
     }
   }

@@ -24,5 +24,8 @@ public interface CellWorkflow {
   record CellRequest(List<NodeTask> tasks, Map<String, List<String>> deps, List<String> cached, StageOptions options) {}
 
   /** node id -> "done", "cached", or a one-line failure/skip reason; summaries of finished nodes. */
-  record CellOutcome(Map<String, String> states, Map<String, Map<String, String>> summaries) {}
+  record CellOutcome(Map<String, String> states, Map<String, Map<String, String>> summaries, List<Interval> intervals) {}
+
+  /** When a node computed: [start, start + millis). */
+  record Interval(long start, long millis) {}
 }

@@ -29,17 +29,19 @@ public final class CellWorkflowImpl implements CellWorkflow {
     }, () -> {});
     Map<String, String> states = new LinkedHashMap<>();
     Map<String, Map<String, String>> summaries = new LinkedHashMap<>();
+    java.util.List<Interval> intervals = new java.util.ArrayList<>();
     for (String id : tasks.keySet()) {
       switch (dag.state(id)) {
         case DONE -> {
           NodeResult r = dag.result(id);
           states.put(id, r == null || r.cached() ? "cached" : "done");
           if (r != null) summaries.put(id, r.summary());
+          if (r != null && !r.cached()) intervals.add(new Interval(r.startedAtMillis(), r.computeMillis()));
         }
         case FAILED -> states.put(id, "failed: " + dag.reason(id));
         default -> states.put(id, dag.reason(id) == null ? "skipped" : dag.reason(id));
       }
     }
-    return new CellOutcome(states, summaries);
+    return new CellOutcome(states, summaries, intervals);
   }
 }

@@ -33,6 +33,7 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
   private final Map<String, String> nodeState = new LinkedHashMap<>();
   private final Map<String, String> nodeStage = new HashMap<>();
   private final Map<String, String> failures = new LinkedHashMap<>();
+  private final List<CellWorkflow.Interval> intervals = new ArrayList<>();
   private String sweepName = "";
   private boolean finished;
 
@@ -105,6 +106,7 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
             throw e;
           }
           nodeState.put(n.id(), r.cached() ? "cached" : "done");
+          if (!r.cached()) intervals.add(new CellWorkflow.Interval(r.startedAtMillis(), r.computeMillis()));
           return r;
         });
       }
@@ -134,6 +136,7 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
           throw e;
         }
         boolean ok = true;
+        intervals.addAll(outcome.intervals());
         for (Map.Entry<String, String> s : outcome.states().entrySet()) {
           String v = s.getValue();
           if (v.equals("done") || v.equals("cached")) nodeState.put(s.getKey(), v);
@@ -192,6 +195,28 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
     c.forEach((s, k) -> {
       if (k[0] > 0) stages.put(s, new StageCount(k[0], k[1], k[2], k[3], k[4], k[5]));
     });
-    return new SweepStatus(sweepName, stages, failures, finished);
+    long compute = 0;
+    for (CellWorkflow.Interval i : intervals) compute += i.millis();
+    return new SweepStatus(sweepName, stages, failures, finished, compute, busy(intervals));
+  }
+
+  /** Length of the union of the intervals. */
+  static long busy(List<CellWorkflow.Interval> list) {
+    List<CellWorkflow.Interval> sorted = new ArrayList<>(list);
+    sorted.sort(java.util.Comparator.comparingLong(CellWorkflow.Interval::start));
+    long total = 0;
+    long curStart = Long.MIN_VALUE;
+    long curEnd = Long.MIN_VALUE;
+    for (CellWorkflow.Interval i : sorted) {
+      long s = i.start();
+      long e = i.start() + i.millis();
+      if (s > curEnd) {
+        if (curEnd > curStart) total += curEnd - curStart;
+        curStart = s;
+        curEnd = e;
+      } else curEnd = Math.max(curEnd, e);
+    }
+    if (curEnd > curStart) total += curEnd - curStart;
+    return total;
   }
 }

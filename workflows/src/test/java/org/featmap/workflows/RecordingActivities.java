@@ -37,7 +37,7 @@ final class RecordingActivities implements StageActivities, SweepActivities {
     if (failNodes.contains(t.nodeId()))
       throw ApplicationFailure.newNonRetryableFailure(t.nodeId() + ": bad input for test", "BadInput");
     finished.add(t.nodeId());
-    return new NodeResult(t.nodeId(), t.key(), false, 1, Map.of("stage", t.stage()), List.of());
+    return new NodeResult(t.nodeId(), t.key(), false, 1, Map.of("stage", t.stage()), List.of(), System.currentTimeMillis());
   }
 
   @Override public NodeResult synth(NodeTask t) { return run(t); }

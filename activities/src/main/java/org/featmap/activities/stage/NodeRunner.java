@@ -42,7 +42,7 @@ public final class NodeRunner {
     Stage stage = Stage.of(task.stage());
     Optional<NodeManifest> existing = store.manifest(task.stage(), task.key());
     if (existing.isPresent()) {
-      if (intact(store, existing.get())) return result(task, existing.get(), true);
+      if (intact(store, existing.get())) return result(task, existing.get(), true, 0);
       LOG.warn("{}: cached outputs are corrupt; recomputing", task.nodeId());
       store.delete(task.stage(), task.key());
     }
@@ -51,6 +51,7 @@ public final class NodeRunner {
     Tracker t = task.sweepRunId() == null ? Tracker.NONE : tracker;
     StageContext ctx = new StageContext(task, store, work, progress, t, checkpoint);
     long t0 = System.nanoTime();
+    long startedAt = System.currentTimeMillis();
     boolean ok = false;
     try {
       handler.compute(ctx);
@@ -69,11 +70,12 @@ public final class NodeRunner {
     NodeManifest m = new NodeManifest(task.stage(), task.key(), stage.codeVersion(), refs, ctx.summary(), ctx.failures(), millis);
     store.commit(m);
     deleteTree(work);
-    return result(task, m, false);
+    return result(task, m, false, startedAt);
   }
 
-  static NodeResult result(NodeTask task, NodeManifest m, boolean cached) {
-    return new NodeResult(task.nodeId(), task.key(), cached, cached ? 0 : m.computeMillis(), m.summary(), m.failures());
+  static NodeResult result(NodeTask task, NodeManifest m, boolean cached, long startedAt) {
+    return new NodeResult(task.nodeId(), task.key(), cached, cached ? 0 : m.computeMillis(), m.summary(), m.failures(),
+        cached ? 0 : startedAt);
   }
 
   /** True when every artifact of the manifest is present with its size and sha256. */

@@ -12,9 +12,11 @@ import java.util.Map;
  * @param computeMillis time spent computing (0 when cached)
  * @param summary a few scalar results (e.g. best val loss) for progress and reports
  * @param failures item-level failures the node tolerated (one line each)
+ * @param startedAtMillis wall-clock start of the computation (epoch ms; 0 when cached)
  */
 public record NodeResult(
-    String nodeId, String key, boolean cached, long computeMillis, Map<String, String> summary, List<String> failures) {
+    String nodeId, String key, boolean cached, long computeMillis, Map<String, String> summary, List<String> failures,
+    long startedAtMillis) {
   public NodeResult {
     summary = Map.copyOf(summary);
     failures = List.copyOf(failures);

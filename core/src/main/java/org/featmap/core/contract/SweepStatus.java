@@ -9,8 +9,11 @@ import java.util.Map;
  * @param stages stage id -> counts
  * @param failures node id -> one-line reason, for failed nodes and nodes skipped because an input failed
  * @param finished true once every node has ended
+ * @param computeMillis sum of the computing time of all nodes computed in this run
+ * @param busyMillis wall time during which at least one node was computing (union of intervals)
  */
-public record SweepStatus(String sweep, Map<String, StageCount> stages, Map<String, String> failures, boolean finished) {
+public record SweepStatus(String sweep, Map<String, StageCount> stages, Map<String, String> failures, boolean finished,
+    long computeMillis, long busyMillis) {
   public SweepStatus {
     stages = Map.copyOf(stages);
     failures = Map.copyOf(failures);
