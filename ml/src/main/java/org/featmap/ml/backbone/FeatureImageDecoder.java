@@ -1,0 +1,36 @@
+package org.featmap.ml.backbone;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.featmap.ml.images.RgbImage;
+
+/**
+ * Decodes an image file to 8-bit RGB (torchvision's PIL loader: convert("RGB")) with javax.imageio.
+ * Stand-in until org.featmap.ml.images.ImageCodec lands; the lead swaps it at merge (spec §12.3:
+ * ImageIO's JPEG decoder may differ from libjpeg-turbo by ±1–2 levels).
+ */
+public final class FeatureImageDecoder {
+  private FeatureImageDecoder() {}
+
+  public static RgbImage decode(Path file) throws IOException {
+    BufferedImage bi;
+    try {
+      bi = ImageIO.read(file.toFile());
+    } catch (IOException | RuntimeException e) {
+      throw new IOException(file + ": cannot decode image: " + e.getMessage(), e);
+    }
+    if (bi == null) throw new IOException(file + ": cannot decode image: no ImageIO reader for this format");
+    int w = bi.getWidth(), h = bi.getHeight();
+    int[] argb = bi.getRGB(0, 0, w, h, null, 0, w);
+    byte[] rgb = new byte[w * h * 3];
+    for (int i = 0; i < argb.length; i++) {
+      int p = argb[i];
+      rgb[i * 3] = (byte) (p >> 16);
+      rgb[i * 3 + 1] = (byte) (p >> 8);
+      rgb[i * 3 + 2] = (byte) p;
+    }
+    return new RgbImage(w, h, rgb);
+  }
+}
