@@ -12,6 +12,7 @@ public final class Handlers {
     m.put("synth", org.featmap.activities.images.ImageStages::synth);
     m.put("manipulate", org.featmap.activities.images.ImageStages::manipulate);
     m.put("edit", org.featmap.activities.images.ImageStages::edit);
+    m.put("extract", org.featmap.activities.extract.ExtractStages::extract);
     return m;
   }
 }

@@ -1,0 +1,46 @@
+package org.featmap.activities.extract;
+
+import ai.djl.Device;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.featmap.activities.stage.StageContext;
+import org.featmap.core.contract.BadInputException;
+import org.featmap.ml.extract.ExtractOptions;
+import org.featmap.ml.extract.ExtractReport;
+import org.featmap.ml.extract.ExtractStage;
+import org.featmap.ml.features.FeatureCompression;
+import org.featmap.ml.features.FeatureDType;
+
+/** Adapter of feature extraction (S3) to a graph node: one backbone × dataset × split × source. */
+public final class ExtractStages {
+  private ExtractStages() {}
+
+  /** The compute device of this worker: FEATMAP_DEVICE = cpu (default) or gpu[:index]. */
+  public static Device device() {
+    String d = System.getenv().getOrDefault("FEATMAP_DEVICE", "cpu");
+    return Device.fromName(d);
+  }
+
+  public static void extract(StageContext ctx) throws Exception {
+    Path backbone = Path.of(ctx.str("export"));
+    if (!Files.isRegularFile(backbone.resolve("manifest.json")))
+      throw new BadInputException("backbone export " + backbone + " has no manifest.json (make one with featmap export-backbone)");
+    Path images = ctx.inputDir("images").resolve("augmented_" + ctx.str("split"));
+    List<String> layers = new ArrayList<>();
+    for (var n : ctx.params().get("layers")) layers.add(n.asText());
+    // Extraction resumes from the shards a failed attempt finished: they live in scratch, not out.
+    Path scratch = ctx.scratchDir().resolve("features");
+    ExtractOptions o = new ExtractOptions(backbone, images, ctx.str("source"), scratch, layers, ctx.str("dataset"),
+        ctx.str("split"), Integer.parseInt(System.getenv().getOrDefault("FEATMAP_EXTRACT_BATCH", "8")),
+        ctx.integer("shard_rows"), FeatureDType.parse(ctx.str("dtype")),
+        FeatureCompression.parse(ctx.str("compression")), device(), 0, ctx.progress());
+    ExtractReport r = ExtractStage.run(o);
+    if (r.rows() == 0) throw new BadInputException("no " + ctx.str("source") + " images to extract under " + images);
+    for (ExtractReport.Failure f : r.failures()) ctx.failure(f.path() + ": " + f.error());
+    Files.move(scratch, ctx.outDir().resolve("features"));
+    ctx.summary("rows", r.rows());
+    ctx.summary("images_per_second", String.format("%.2f", r.imagesPerSecond()));
+  }
+}
