@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The README's test command. Installs and starts the real local services (infra/local/: S3Proxy,
+# MLflow, the Temporal dev server), runs the fast unit tests and then the integration tests
+# (mvn verify: surefire *Test, then failsafe *IT), and stops the services again.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+if [[ -x infra/local/services.sh ]]; then
+  infra/local/services.sh install
+  infra/local/services.sh start
+  trap 'infra/local/services.sh stop >/dev/null 2>&1 || true' EXIT
+  eval "$(infra/local/env.sh)"
+fi
+if [[ -f python/requirements-test.txt ]]; then
+  python/run-tests.sh
+fi
+mvn -B -ntp verify "$@"
