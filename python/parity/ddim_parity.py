@@ -128,6 +128,16 @@ def main():
         "alphas_cumprod_checks": {str(k): float(ac[k]) for k in (0, 1, 961, 981, 999)},
         "timesteps": [int(v) for v in ts],
     }))
+    # the same tiny export described by a FeatInv manifest, as python/export_featinv.py writes it
+    cond.numpy().astype("<f4").tofile(OUT / "cond_context.f32")
+    uncond.numpy().astype("<f4").tofile(OUT / "uncond_context.f32")
+    (OUT / "featinv_manifest.json").write_text(json.dumps({
+        "formatVersion": 1, "backbone": "tiny", "featureKey": "feat_tiny", "featureShape": list(LATENT[1:]),
+        "latentShape": list(LATENT[1:]), "contextShape": list(CTX), "imageSize": 16, "scaleFactor": SCALE_FACTOR,
+        "tracedBatch": 0, "epsFile": "tiny_eps.pt", "decoderFile": "tiny_decoder.pt",
+        "condContextFile": "cond_context.f32", "uncondContextFile": "uncond_context.f32",
+        "conditionalPrompt": "(random tiny parity network)", "checkpointSha256": "", "torchVersion": torch.__version__,
+    }, indent=1))
     print("final latent norm", float(z.norm()), "image mean", float(img.mean()),
           "clipped", int((img == 0).sum() + (img == 255).sum()))
 

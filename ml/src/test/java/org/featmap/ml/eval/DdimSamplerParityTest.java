@@ -52,6 +52,26 @@ class DdimSamplerParityTest {
     run(true);
   }
 
+  @Test
+  void reconstructorFromManifestGivesTheSameImage() throws Exception {
+    Path manifest = dir.resolve("featinv_manifest.json");
+    try (NDManager m = NDManager.newBaseManager("PyTorch");
+        FeatInvReconstructor rec = FeatInvReconstructor.open(manifest)) {
+      Shape latent = new Shape(shape(fx.get("latent_shape")));
+      NDArray xT = m.create(MetricFixtures.floats(fx.get("x_T")), latent);
+      NDArray feats = m.create(MetricFixtures.floats(fx.get("hint")), latent);
+      RgbImage img = rec.reconstruct(feats, xT, Progress.NONE).images().get(0);
+      int[] hwc = MetricFixtures.ints(fx.get("image_hwc"));
+      for (int i = 0; i < hwc.length; i++) assertTrue(Math.abs((img.rgb()[i] & 0xFF) - hwc[i]) <= 1, "value " + i);
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> rec.manifest().requireLayer("convnext", "feat3", 1024, 9, 9));
+      assertTrue(e.getMessage().contains("tiny/feat_tiny"), e.getMessage());
+    }
+    java.io.IOException missing = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+        () -> FeatInvManifest.read(dir.resolve("no_such_manifest.json")));
+    assertTrue(missing.getMessage().contains("no_such_manifest.json"));
+  }
+
   private void run(boolean batched) throws Exception {
     try (NDManager m = NDManager.newBaseManager("PyTorch");
         TorchScriptModule eps = TorchScriptModule.load(dir.resolve("tiny_eps.pt"));
