@@ -104,6 +104,27 @@ public final class WxbMetrics {
     return group.contains("apply") ? "linear_" + manipulation : "linear";
   }
 
+  /**
+   * Which of a manipulation's pairs are analysed (spec §9.1, at most 200): the reference samples a
+   * hash-ordered list with Python's random (not reproducible); here the pairs are sorted by
+   * (o_idx, m_idx), de-duplicated, and {@code min(max, n)} are drawn with the given chooser
+   * (numpy default_rng(42).choice semantics when wired to NumpyDefaultRng). Returns the chosen
+   * (o_idx, m_idx) pairs in draw order.
+   */
+  public static long[][] samplePairs(long[][] pairs, int max, org.featmap.ml.eval.TestSelection.Chooser chooser) {
+    java.util.TreeSet<long[]> sorted = new java.util.TreeSet<>((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
+    for (long[] p : pairs) {
+      if (p.length != 2) throw new IllegalArgumentException("a pair must be (o_idx, m_idx), got " + p.length + " values");
+      sorted.add(p);
+    }
+    long[][] all = sorted.toArray(new long[0][]);
+    int k = Math.min(max, all.length);
+    int[] idx = chooser.choose(all.length, k);
+    long[][] out = new long[k][];
+    for (int i = 0; i < k; i++) out[i] = all[idx[i]].clone();
+    return out;
+  }
+
   static double lowerMedian(double[] v) {
     double[] s = v.clone();
     Arrays.sort(s);

@@ -65,11 +65,11 @@ public final class FeatInvReconstructor implements AutoCloseable {
       throw new IllegalArgumentException("features must be (B,C,H,W) with x_T's batch, got " + fs + " and " + xT.getShape());
     manifest.requireLayer(manifest.backbone(), manifest.featureKey(), (int) fs.get(1), (int) fs.get(2), (int) fs.get(3));
     long b = fs.get(0);
-    // a traced export may have its batch baked in: batch the guidance branches only where it matches
-    boolean batched = manifest.tracedBatch() <= 0 || manifest.tracedBatch() == 2 * b;
-    if (!batched && manifest.tracedBatch() != b)
-      throw new IllegalArgumentException("FeatInv export was traced for batch " + manifest.tracedBatch()
-          + "; reconstruct batches of " + manifest.tracedBatch() + " or " + manifest.tracedBatch() / 2 + ", got " + b);
+    // a traced export has its batch baked in (eps at 2B = both guidance branches, decoder at B)
+    if (manifest.tracedBatch() > 0 && manifest.tracedBatch() != 2 * b)
+      throw new IllegalArgumentException("FeatInv export was traced for eps batch " + manifest.tracedBatch()
+          + " (= " + manifest.tracedBatch() / 2 + " reconstructions at a time), got " + b);
+    boolean batched = true;
     NDManager m = xT.getManager();
     try (NDManager scope = m.newSubManager()) {
       NDArray c = scope.create(cond, new Shape(manifest.contextShapeArray()));

@@ -66,4 +66,16 @@ class WxbMetricsTest {
       }
     }
   }
+
+  @Test
+  void samplePairsSortsDedupesAndDraws() {
+    long[][] pairs = {{5, 9}, {1, 2}, {5, 3}, {1, 2}, {0, 7}};
+    long[][] got = WxbMetrics.samplePairs(pairs, 2, (n, k) -> {
+      assertEquals(4, n);
+      assertEquals(2, k);
+      return new int[] {3, 0};
+    });
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {5, 9}, got[0]);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {0, 7}, got[1]);
+  }
 }
