@@ -203,12 +203,11 @@ public final class ConfigLoader {
   }
 
   private static Features features(YamlTree t) {
-    if (t == null) return new Features("float32", "none", 1024, 16, 200);
-    t.rejectUnknown("dtype", "compression", "shard_rows", "batch_size", "norm_samples");
+    if (t == null) return new Features("float32", "none", 1024, 16);
+    t.rejectUnknown("dtype", "compression", "shard_rows", "batch_size");
     return new Features(t.choice("dtype", "float32", List.of("float32", "float16"), s -> s),
         t.choice("compression", "none", List.of("none", "zstd", "lz4"), s -> s),
-        (int) t.integer("shard_rows", 1024, 1, 1_000_000), (int) t.integer("batch_size", 16, 1, 4096),
-        (int) t.integer("norm_samples", 200, 1, 1_000_000));
+        (int) t.integer("shard_rows", 1024, 1, 1_000_000), (int) t.integer("batch_size", 16, 1, 4096));
   }
 
   private static Training training(YamlTree t) {

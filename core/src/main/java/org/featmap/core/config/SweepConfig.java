@@ -98,7 +98,7 @@ public record SweepConfig(
   }
 
   /** Arrow feature store settings (ARCHITECTURE "Features"). */
-  public record Features(String dtype, String compression, int shardRows, int batchSize, int normSamples) {}
+  public record Features(String dtype, String compression, int shardRows, int batchSize) {}
 
   /** Mapping training, spec §6 (defaults are the reference's). */
   public record Training(

@@ -145,7 +145,7 @@ public final class Planner {
             for (String source : sources)
               norms.put(source, add(Stage.NORMSTATS, "normstats/" + bb.name() + "/" + ds.name() + "/" + source + "/" + layer,
                   params("dataset", ds.name(), "backbone", bb.name(), "source", source, "layer", layer,
-                      "samples", f.normSamples(), "seed", 42, "kind", Vocabulary.RESIZED),
+                      "samples", 200, "seed", 42, "kind", Vocabulary.RESIZED),
                   List.of(in("features", extracted.get("train/" + source))), null));
           Node decoder = null;
           if (test.enabled() && test.reconstructor().equals("decoder")) {
