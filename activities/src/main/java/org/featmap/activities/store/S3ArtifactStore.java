@@ -167,7 +167,9 @@ public final class S3ArtifactStore implements ArtifactStore {
     try {
       for (S3Object o : listObjects(node)) {
         String rel = o.key().substring(node.length());
-        if (!rel.equals(StorePaths.MANIFEST)) out.add(rel);
+        // Keys ending in '/' are folder markers of file-system-backed servers (S3Proxy's filesystem
+        // provider lists them); no stored file can have such a name.
+        if (!rel.equals(StorePaths.MANIFEST) && !rel.endsWith("/")) out.add(rel);
       }
     } catch (SdkException e) {
       throw S3Clients.translate("list s3://" + config.bucket() + "/" + node, e);
