@@ -1,12 +1,13 @@
 package org.featmap.workers;
 
-import org.featmap.core.tracking.Tracker;
+import java.net.URI;
+import org.featmap.activities.tracking.MlflowTracker;
 
-/** Builds the MLflow tracker when its implementation is present. */
+/** Builds the MLflow tracker (token and S3 keys from the environment only). */
 final class TrackerFactory {
   private TrackerFactory() {}
 
   static Tracking mlflow(String uri) {
-    return new Tracking(Tracker.NONE, "tracking: off (the MLflow tracker is not in this build; asked for " + uri + ")");
+    return new Tracking(MlflowTracker.fromEnvironment(URI.create(uri)), "tracking: MLflow at " + uri);
   }
 }

@@ -1,13 +1,12 @@
 package org.featmap.activities.store;
 
-import java.io.IOException;
 import org.featmap.core.store.ArtifactStore;
 
-/** Indirection so the S3 backend can be swapped in without touching {@link Stores}. */
+/** Opens the S3 backend (credentials from the environment / default chain, never from the URI). */
 final class S3Stores {
   private S3Stores() {}
 
-  static ArtifactStore open(String uri) throws IOException {
-    throw new IllegalArgumentException("store '" + uri + "': the S3 backend is not available in this build");
+  static ArtifactStore open(String uri) {
+    return S3ArtifactStore.open(uri);
   }
 }
