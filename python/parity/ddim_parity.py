@@ -1,4 +1,4 @@
-"""Fixtures for the Java DDIM sampler parity test (org.featmap.ml.eval.DdimSamplerParityTest).
+"""Fixtures for the Java DDIM sampler parity test (org.featmap.ml.eval.DdimSamplerParityIT).
 
 Builds a TINY random epsilon-network eps(x_t, t, context, hint) and a tiny "VAE decoder", exports both
 as TorchScript exactly as a real FeatInv export would be consumed (same signatures as

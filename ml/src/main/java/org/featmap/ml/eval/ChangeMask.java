@@ -12,6 +12,7 @@ import org.featmap.ml.images.RgbImage;
 public final class ChangeMask {
   public static final int GRID = 9;
   public static final double THRESHOLD = 50.0;
+  private static final int THRESHOLD_SQ = 2500;
   private static final int[] KERNEL = {1, 4, 6, 4, 1};
 
   private ChangeMask() {}
@@ -38,13 +39,12 @@ public final class ChangeMask {
     byte[] b = bm.rgb();
     boolean[] mask = new boolean[o.width() * o.height()];
     for (int i = 0; i < mask.length; i++) {
-      float sq = 0;
-      for (int c = 0; c < 3; c++) {
-        int d = Math.abs((a[i * 3 + c] & 0xFF) - (b[i * 3 + c] & 0xFF));
-        sq += (float) (d * d);
-      }
-      // float32 norm as numpy's linalg.norm over a float32 abs-diff; exact for these integer sums
-      mask[i] = (float) Math.sqrt(sq) > THRESHOLD;
+      int d0 = (a[i * 3] & 0xFF) - (b[i * 3] & 0xFF);
+      int d1 = (a[i * 3 + 1] & 0xFF) - (b[i * 3 + 1] & 0xFF);
+      int d2 = (a[i * 3 + 2] & 0xFF) - (b[i * 3 + 2] & 0xFF);
+      // numpy's float32 norm of integer differences: sums ≤ 195075 are exact in float32 and sqrt is
+      // correctly rounded, so norm > 50 is exactly sum > 2500
+      mask[i] = d0 * d0 + d1 * d1 + d2 * d2 > THRESHOLD_SQ;
     }
     return mask;
   }
@@ -75,22 +75,32 @@ public final class ChangeMask {
     int h = img.height();
     if (w < 3 || h < 3) throw new IllegalArgumentException("blur needs at least 3x3, got " + w + "x" + h);
     byte[] src = img.rgb();
-    int[] tmp = new int[w * h * 3];
-    for (int y = 0; y < h; y++)
-      for (int x = 0; x < w; x++)
+    int rowLen = w * 3;
+    // horizontal pass into h rows of int sums (scale 16), each source row padded by 2 px reflect-101
+    int[][] rows = new int[h][rowLen];
+    int[] pad = new int[rowLen + 12];
+    for (int y = 0; y < h; y++) {
+      int base = y * rowLen;
+      for (int i = 0; i < rowLen; i++) pad[i + 6] = src[base + i] & 0xFF;
+      for (int k = 1; k <= 2; k++)
         for (int c = 0; c < 3; c++) {
-          int s = 0;
-          for (int k = -2; k <= 2; k++) s += KERNEL[k + 2] * (src[(y * w + reflect101(x + k, w)) * 3 + c] & 0xFF);
-          tmp[(y * w + x) * 3 + c] = s;
+          pad[6 - 3 * k + c] = src[base + reflect101(-k, w) * 3 + c] & 0xFF;
+          pad[6 + rowLen + 3 * (k - 1) + c] = src[base + reflect101(w - 1 + k, w) * 3 + c] & 0xFF;
         }
+      int[] r = rows[y];
+      for (int i = 0; i < rowLen; i++) {
+        int j = i + 6;
+        r[i] = pad[j - 6] + 4 * pad[j - 3] + 6 * pad[j] + 4 * pad[j + 3] + pad[j + 6];
+      }
+    }
     byte[] out = new byte[w * h * 3];
-    for (int y = 0; y < h; y++)
-      for (int x = 0; x < w; x++)
-        for (int c = 0; c < 3; c++) {
-          int s = 0;
-          for (int k = -2; k <= 2; k++) s += KERNEL[k + 2] * tmp[(reflect101(y + k, h) * w + x) * 3 + c];
-          out[(y * w + x) * 3 + c] = (byte) ((s + 128) >> 8);
-        }
+    for (int y = 0; y < h; y++) {
+      int[] r0 = rows[reflect101(y - 2, h)], r1 = rows[reflect101(y - 1, h)], r2 = rows[y];
+      int[] r3 = rows[reflect101(y + 1, h)], r4 = rows[reflect101(y + 2, h)];
+      int base = y * rowLen;
+      for (int i = 0; i < rowLen; i++)
+        out[base + i] = (byte) ((r0[i] + 4 * r1[i] + 6 * r2[i] + 4 * r3[i] + r4[i] + 128) >> 8);
+    }
     return new RgbImage(w, h, out);
   }
 

@@ -18,6 +18,8 @@ public final class OpenCvResize {
     int sw = src.width();
     int sh = src.height();
     if (dw <= 0 || dh <= 0) throw new IllegalArgumentException("target size " + dw + "x" + dh);
+    // OpenCV switches INTER_LINEAR to its fast INTER_AREA path for an exact 2x downscale
+    if (sw == 2 * dw && sh == 2 * dh) return halve(src, dw, dh);
     int[] xofs = new int[dw];
     short[][] xa = new short[dw][2];
     fill(sw, dw, xofs, xa);
@@ -40,6 +42,22 @@ public final class OpenCvResize {
         out[dy * dw * 3 + i] = (byte) Math.max(0, Math.min(255, v));
       }
     }
+    return new RgbImage(dw, dh, out);
+  }
+
+  /** INTER_AREA 2×2 box: (a + b + c + d + 2) >> 2. */
+  private static RgbImage halve(RgbImage src, int dw, int dh) {
+    byte[] s = src.rgb();
+    int sw = src.width();
+    byte[] out = new byte[dw * dh * 3];
+    for (int y = 0; y < dh; y++)
+      for (int x = 0; x < dw; x++)
+        for (int c = 0; c < 3; c++) {
+          int i0 = ((2 * y) * sw + 2 * x) * 3 + c;
+          int i1 = i0 + sw * 3;
+          int v = (s[i0] & 0xFF) + (s[i0 + 3] & 0xFF) + (s[i1] & 0xFF) + (s[i1 + 3] & 0xFF);
+          out[(y * dw + x) * 3 + c] = (byte) ((v + 2) >> 2);
+        }
     return new RgbImage(dw, dh, out);
   }
 

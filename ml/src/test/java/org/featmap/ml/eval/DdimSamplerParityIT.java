@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * decoder, same x_T, same contexts and hint → same latent (rel. L2 ≤ 1e-5) and same uint8 image
  * (±1 where float rounding differs before truncation).
  */
-class DdimSamplerParityTest {
+class DdimSamplerParityIT {
   private static JsonNode fx;
   private static Path dir;
 
@@ -33,7 +33,7 @@ class DdimSamplerParityTest {
   }
 
   private static Path resourceDir() throws URISyntaxException {
-    return Path.of(DdimSamplerParityTest.class.getResource("/fixtures/ddim/ddim.json").toURI()).getParent();
+    return Path.of(DdimSamplerParityIT.class.getResource("/fixtures/ddim/ddim.json").toURI()).getParent();
   }
 
   private static long[] shape(JsonNode n) {
