@@ -4,6 +4,23 @@ package org.featmap.ml.images;
 public final class ColorOps {
   private ColorOps() {}
 
+  // PillowColor.luma as three lookup tables: (LUMA_R[r] + LUMA_G[g] + LUMA_B[b]) >>> 16, the +32768 rounding
+  // folded into LUMA_R (same integer sum, so byte-exact).
+  private static final int[] LUMA_R = new int[256];
+  private static final int[] LUMA_G = new int[256];
+  private static final int[] LUMA_B = new int[256];
+
+  static {
+    for (int v = 0; v < 256; v++) {
+      LUMA_R[v] = 19595 * v + 32768;
+      LUMA_G[v] = 38470 * v;
+      LUMA_B[v] = 7471 * v;
+    }
+  }
+
+  private static final java.lang.invoke.VarHandle GRAY_INT =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
   /** Pillow HSV round trip with H' = (H + shift) mod 256; shift is in Pillow's 255-per-turn bytes. */
   public static RgbImage hueShift(RgbImage img, int shift) {
     byte[] in = img.rgb();
@@ -36,12 +53,16 @@ public final class ColorOps {
   public static RgbImage grayscale(RgbImage img) {
     byte[] in = img.rgb();
     byte[] out = new byte[in.length];
-    for (int i = 0; i < in.length; i += 3) {
-      byte l = (byte) PillowColor.luma(in[i] & 0xFF, in[i + 1] & 0xFF, in[i + 2] & 0xFF);
-      out[i] = l;
-      out[i + 1] = l;
-      out[i + 2] = l;
+    int last = in.length - 3;
+    for (int i = 0; i < last; i += 3) {
+      int l = (LUMA_R[in[i] & 0xFF] + LUMA_G[in[i + 1] & 0xFF] + LUMA_B[in[i + 2] & 0xFF]) >>> 16;
+      // 4 bytes at once (L, L, L, spare); the spare byte is overwritten by the next pixel
+      GRAY_INT.set(out, i, l * 0x01010101);
     }
+    byte l = (byte) PillowColor.luma(in[last] & 0xFF, in[last + 1] & 0xFF, in[last + 2] & 0xFF);
+    out[last] = l;
+    out[last + 1] = l;
+    out[last + 2] = l;
     return new RgbImage(img.width(), img.height(), out);
   }
 }

@@ -8,6 +8,27 @@ package org.featmap.ml.images;
 public final class Geometry {
   private Geometry() {}
 
+  // Pixels are copied as one unaligned 4-byte load/store (3 bytes of the pixel + 1 spare byte) instead of 3
+  // byte copies: the spare byte lands on the next output pixel, which is written right after (outputs are
+  // filled in increasing order), so only the very last pixel of an image needs a byte-wise copy.
+  private static final java.lang.invoke.VarHandle INT =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  private static int load(byte[] a, int i) {
+    // the source's last pixel has no 4th byte: read it byte-wise
+    return i + 4 <= a.length ? (int) INT.get(a, i) : (a[i] & 0xFF) | (a[i + 1] & 0xFF) << 8 | (a[i + 2] & 0xFF) << 16;
+  }
+
+  private static void store(byte[] a, int i, int v) {
+    if (i + 4 <= a.length) {
+      INT.set(a, i, v);
+    } else {
+      a[i] = (byte) v;
+      a[i + 1] = (byte) (v >> 8);
+      a[i + 2] = (byte) (v >> 16);
+    }
+  }
+
   /** out[y][x] = in[x][W-1-y]. */
   public static RgbImage rotate90(RgbImage img) {
     requireSquare(img, "rotation_90");
@@ -19,9 +40,7 @@ public final class Geometry {
       int q = y * n * 3;
       for (int x = 0; x < n; x++, q += 3) {
         int p = (x * n + srcX) * 3;
-        out[q] = in[p];
-        out[q + 1] = in[p + 1];
-        out[q + 2] = in[p + 2];
+        store(out, q, load(in, p));
       }
     }
     return new RgbImage(n, n, out);
@@ -36,9 +55,7 @@ public final class Geometry {
     int pixels = w * h;
     for (int i = 0; i < pixels; i++) {
       int p = (pixels - 1 - i) * 3;
-      out[i * 3] = in[p];
-      out[i * 3 + 1] = in[p + 1];
-      out[i * 3 + 2] = in[p + 2];
+      store(out, i * 3, load(in, p));
     }
     return new RgbImage(w, h, out);
   }
@@ -53,9 +70,7 @@ public final class Geometry {
       int q = y * n * 3;
       for (int x = 0; x < n; x++, q += 3) {
         int p = ((n - 1 - x) * n + y) * 3;
-        out[q] = in[p];
-        out[q + 1] = in[p + 1];
-        out[q + 2] = in[p + 2];
+        store(out, q, load(in, p));
       }
     }
     return new RgbImage(n, n, out);
@@ -72,9 +87,7 @@ public final class Geometry {
       for (int x = 0; x < w; x++) {
         int p = row + (w - 1 - x) * 3;
         int q = row + x * 3;
-        out[q] = in[p];
-        out[q + 1] = in[p + 1];
-        out[q + 2] = in[p + 2];
+        store(out, q, load(in, p));
       }
     }
     return new RgbImage(w, h, out);

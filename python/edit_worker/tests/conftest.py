@@ -1,0 +1,27 @@
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import os
+
+import pytest
+
+from temporal_server import DevServer, find_cli  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def temporal_address():
+    if os.environ.get("FEATMAP_TEMPORAL_ADDRESS"):
+        yield os.environ["FEATMAP_TEMPORAL_ADDRESS"]
+        return
+    cli = find_cli()
+    if cli is None:
+        pytest.skip("no Temporal CLI: set FEATMAP_TEMPORAL_BIN or run infra/local/temporal.sh install")
+    server = DevServer(cli)
+    try:
+        server.wait_ready()
+        yield server.address
+    finally:
+        server.stop()
