@@ -30,6 +30,8 @@ public abstract class MappingModel extends AbstractBlock {
     this.channels = channels;
     this.applyTransform = applyTransform;
     this.manipulation = manipulation;
+    // DJL's parameter file records input shapes; batch and spatial size are free
+    this.inputShapes = new Shape[] {new Shape(-1, channels, -1, -1)};
   }
 
   public static MappingModel create(
