@@ -121,7 +121,15 @@ public abstract class MappingModel extends AbstractBlock {
           "state dict key '" + key + "': got " + value.getDataType() + value.getShape() + ", expected "
               + dst.getDataType() + dst.getShape());
     }
-    value.copyTo(dst);
+    copyInto(dst, value);
+  }
+
+  /**
+   * Element copy through engine ops. NDArray.copyTo/set hand the engine a direct buffer that the
+   * tensor may keep aliasing after the source is freed; this never aliases.
+   */
+  public static void copyInto(NDArray dst, NDArray src) {
+    dst.muli(0).addi(src);
   }
 
   // ---- parameter factories (PyTorch default initialisations) ----

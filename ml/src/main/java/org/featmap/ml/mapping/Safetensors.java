@@ -2,7 +2,6 @@ package org.featmap.ml.mapping;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -104,18 +103,28 @@ public final class Safetensors {
         }
         long start = t.get("data_offsets").get(0).asLong();
         long end = t.get("data_offsets").get(1).asLong();
-        ByteBuffer buf = ByteBuffer.allocateDirect((int) (end - start)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buf = ByteBuffer.allocate((int) (end - start)).order(ByteOrder.LITTLE_ENDIAN);
         ch.read(buf, 8 + n + start);
         buf.flip();
-        DataType dt =
+        // heap arrays → the engine copies them; a direct buffer handed to the engine may be
+        // aliased by the tensor and freed by the GC under it
+        NDArray a =
             switch (t.get("dtype").asText()) {
-              case "F32" -> DataType.FLOAT32;
-              case "I64" -> DataType.INT64;
+              case "F32" -> {
+                float[] f = new float[buf.remaining() / 4];
+                buf.asFloatBuffer().get(f);
+                yield manager.create(f, new Shape(shape));
+              }
+              case "I64" -> {
+                long[] l = new long[buf.remaining() / 8];
+                buf.asLongBuffer().get(l);
+                yield manager.create(l, new Shape(shape));
+              }
               default -> throw new IOException(
                   "safetensors " + file + ": tensor '" + e.getKey() + "' dtype " + t.get("dtype").asText()
                       + ": allowed F32, I64");
             };
-        out.put(e.getKey(), manager.create(buf, new Shape(shape), dt));
+        out.put(e.getKey(), a);
       }
       return out;
     }

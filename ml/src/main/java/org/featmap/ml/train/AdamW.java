@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.featmap.ml.mapping.MappingModel;
 
 /**
  * torch.optim.AdamW (single-tensor CPU path) written out: decoupled weight decay p ← p·(1 − lr·wd),
@@ -53,8 +54,8 @@ public final class AdamW {
     this.step = stepCount;
     this.lr = lr;
     for (String k : params.keySet()) {
-      state.get("adamw.m." + k).copyTo(m.get(k));
-      state.get("adamw.v." + k).copyTo(v.get(k));
+      MappingModel.copyInto(m.get(k), state.get("adamw.m." + k));
+      MappingModel.copyInto(v.get(k), state.get("adamw.v." + k));
     }
   }
 
