@@ -13,7 +13,6 @@ import java.util.SplittableRandom;
  * running ← 0.9·running + 0.1·batch, eps 1e-5.
  */
 public final class CnnMapping extends MappingModel {
-  public static final int HIDDEN = 512;
   public static final float DROPOUT = 0.2f;
   private static final float EPS = 1e-5f;
   private static final float MOMENTUM = 0.1f;
@@ -22,11 +21,11 @@ public final class CnnMapping extends MappingModel {
   private final NDArray[] conv2;
   private final NDArray[] bn2;
 
-  CnnMapping(NDManager m, int c, boolean tf, String manip, SplittableRandom rng) {
+  CnnMapping(NDManager m, int c, boolean tf, String manip, SplittableRandom rng, int hidden) {
     super(m, c, tf, manip);
-    conv1 = conv("net.0.", c, HIDDEN, rng);
-    bn1 = batchNorm("net.1.", HIDDEN);
-    conv2 = conv("net.4.", HIDDEN, c, rng);
+    conv1 = conv("net.0.", c, hidden, rng);
+    bn1 = batchNorm("net.1.", hidden);
+    conv2 = conv("net.4.", hidden, c, rng);
     bn2 = batchNorm("net.5.", c);
   }
 

@@ -36,12 +36,18 @@ public abstract class MappingModel extends AbstractBlock {
 
   public static MappingModel create(
       ModelType type, NDManager manager, int channels, boolean applyTransform, String manipulation, long seed) {
+    return create(type, manager, channels, applyTransform, manipulation, seed, Dims.SPEC);
+  }
+
+  public static MappingModel create(
+      ModelType type, NDManager manager, int channels, boolean applyTransform, String manipulation, long seed,
+      Dims dims) {
     SplittableRandom rng = new SplittableRandom(seed);
     return switch (type) {
       case LINEAR -> new LinearMapping(manager, channels, applyTransform, manipulation, rng);
-      case MLP -> new MlpMapping(manager, channels, applyTransform, manipulation, rng);
-      case CNN -> new CnnMapping(manager, channels, applyTransform, manipulation, rng);
-      case TRANSFORMER -> new TransformerMapping(manager, channels, applyTransform, manipulation, rng);
+      case MLP -> new MlpMapping(manager, channels, applyTransform, manipulation, rng, dims.mlpHidden());
+      case CNN -> new CnnMapping(manager, channels, applyTransform, manipulation, rng, dims.cnnHidden());
+      case TRANSFORMER -> new TransformerMapping(manager, channels, applyTransform, manipulation, rng, dims);
     };
   }
 

@@ -6,15 +6,14 @@ import java.util.SplittableRandom;
 
 /** Per-token Linear(C→512) → ReLU → Dropout(0.2) → Linear(512→C) (spec §5.3); keys fc.0.*, fc.3.*. */
 public final class MlpMapping extends MappingModel {
-  public static final int HIDDEN = 512;
   public static final float DROPOUT = 0.2f;
   private final NDArray[] fc0;
   private final NDArray[] fc3;
 
-  MlpMapping(NDManager m, int c, boolean tf, String manip, SplittableRandom rng) {
+  MlpMapping(NDManager m, int c, boolean tf, String manip, SplittableRandom rng, int hidden) {
     super(m, c, tf, manip);
-    fc0 = linear("fc.0.", c, HIDDEN, rng);
-    fc3 = linear("fc.3.", HIDDEN, c, rng);
+    fc0 = linear("fc.0.", c, hidden, rng);
+    fc3 = linear("fc.3.", hidden, c, rng);
   }
 
   @Override

@@ -15,19 +15,22 @@ import java.util.SplittableRandom;
  * identical weights (deep copies of one initialised layer).
  */
 public final class TransformerMapping extends MappingModel {
-  public static final int D = 512;
-  public static final int HEADS = 8;
-  public static final int FFN = 1024;
-  public static final int LAYERS = 4;
   public static final float DROPOUT = 0.2f;
   private static final float EPS = 1e-5f;
 
   private final NDArray[] inputProj;
   private final NDArray[] outputProj;
-  private final NDArray[][] layers = new NDArray[LAYERS][];
+  private final int dModel;
+  private final int heads;
+  private final NDArray[][] layers;
 
-  TransformerMapping(NDManager m, int c, boolean tf, String manip, SplittableRandom rng) {
+  TransformerMapping(NDManager m, int c, boolean tf, String manip, SplittableRandom rng, Dims dims) {
     super(m, c, tf, manip);
+    final int D = dims.dModel();
+    final int FFN = dims.ffn();
+    this.dModel = D;
+    this.heads = dims.heads();
+    this.layers = new NDArray[dims.layers()][];
     inputProj = linear("input_proj.", c, D, rng);
     // pre_norm exists in the reference but is never called: no gradient, skipped by AdamW (§6.4)
     param("pre_norm.weight", Parameter.Type.GAMMA, filled(D, 1f), new Shape(D), false);
@@ -40,7 +43,7 @@ public final class TransformerMapping extends MappingModel {
     float[] l1b = uniform(rng, FFN, 1.0 / Math.sqrt(D));
     float[] l2w = uniform(rng, D * FFN, 1.0 / Math.sqrt(FFN));
     float[] l2b = uniform(rng, D, 1.0 / Math.sqrt(FFN));
-    for (int i = 0; i < LAYERS; i++) {
+    for (int i = 0; i < layers.length; i++) {
       String p = "transformer.layers." + i + ".";
       layers[i] =
           new NDArray[] {
@@ -69,6 +72,8 @@ public final class TransformerMapping extends MappingModel {
   private NDArray selfAttention(NDArray t, NDArray[] l, boolean training) {
     Shape s = t.getShape();
     long b = s.get(0), n = s.get(1);
+    final int D = dModel;
+    final int HEADS = heads;
     NDArray qkv = ai.djl.nn.core.Linear.linear(t, l[0], l[1]).singletonOrThrow();
     NDList parts = qkv.split(3, 2);
     NDArray q = parts.get(0).reshape(b, n, HEADS, D / HEADS).transpose(0, 2, 1, 3);
@@ -80,8 +85,8 @@ public final class TransformerMapping extends MappingModel {
     return ai.djl.nn.core.Linear.linear(o, l[2], l[3]).singletonOrThrow();
   }
 
-  private static NDArray layerNorm(NDArray x, NDArray g, NDArray b) {
-    return LayerNorm.layerNorm(x, new Shape(D), g, b, EPS).singletonOrThrow();
+  private NDArray layerNorm(NDArray x, NDArray g, NDArray b) {
+    return LayerNorm.layerNorm(x, new Shape(dModel), g, b, EPS).singletonOrThrow();
   }
 
   private NDArray encoderLayer(NDArray t, NDArray[] l, boolean training) {
