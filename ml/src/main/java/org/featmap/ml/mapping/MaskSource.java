@@ -1,0 +1,45 @@
+package org.featmap.ml.mapping;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.SplittableRandom;
+
+/**
+ * Dropout keep-masks drawn from a Java generator reseeded for every training step, so a resumed
+ * run draws exactly the masks of an uninterrupted one (no engine-global RNG state to checkpoint).
+ */
+public final class MaskSource {
+  private SplittableRandom random = new SplittableRandom(0);
+
+  public void reseed(long seed) {
+    random = new SplittableRandom(seed);
+  }
+
+  /** Bernoulli(1−p) mask scaled by 1/(1−p), as torch dropout. */
+  public NDArray keepMask(NDManager manager, Shape shape, float p) {
+    int n = Math.toIntExact(shape.size());
+    float[] m = new float[n];
+    float scale = 1f / (1f - p);
+    for (int i = 0; i < n; i++) {
+      m[i] = random.nextDouble() >= p ? scale : 0f;
+    }
+    return manager.create(m, shape);
+  }
+
+  public NDArray dropout(NDArray x, float p, boolean training) {
+    if (!training || p == 0f) {
+      return x;
+    }
+    return x.mul(keepMask(x.getManager(), x.getShape(), p));
+  }
+
+  /** Dropout2d: one mask value per (n, c) channel map. */
+  public NDArray dropout2d(NDArray x, float p, boolean training) {
+    if (!training || p == 0f) {
+      return x;
+    }
+    Shape s = x.getShape();
+    return x.mul(keepMask(x.getManager(), new Shape(s.get(0), s.get(1), 1, 1), p));
+  }
+}

@@ -1,0 +1,94 @@
+package org.featmap.ml.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.featmap.ml.mapping.MappingModel;
+
+/**
+ * torch.optim.AdamW (single-tensor CPU path) written out: decoupled weight decay p ← p·(1 − lr·wd),
+ * then Adam with bias correction, denominator √v/√(1−β2^t) + eps. DJL's own AdamW folds eps inside
+ * the bias-corrected step and keeps its moments private (not checkpointable), so it is not used
+ * (spec §12.2). Parameters without a gradient are skipped (spec §6.4).
+ */
+public final class AdamW {
+  private final Map<String, NDArray> params;
+  private final Map<String, NDArray> m = new LinkedHashMap<>();
+  private final Map<String, NDArray> v = new LinkedHashMap<>();
+  private final double beta1;
+  private final double beta2;
+  private final double eps;
+  private final double weightDecay;
+  private double lr;
+  private long step;
+
+  public AdamW(
+      Map<String, NDArray> trainable, NDManager manager, double lr, double weightDecay, double beta1, double beta2,
+      double eps) {
+    this.params = trainable;
+    this.lr = lr;
+    this.weightDecay = weightDecay;
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.eps = eps;
+    for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
+      m.put(e.getKey(), manager.zeros(e.getValue().getShape()));
+      v.put(e.getKey(), manager.zeros(e.getValue().getShape()));
+    }
+  }
+
+  public double lr() {
+    return lr;
+  }
+
+  public void setLr(double lr) {
+    this.lr = lr;
+  }
+
+  public long stepCount() {
+    return step;
+  }
+
+  public void restore(long stepCount, double lr, Map<String, NDArray> state) {
+    this.step = stepCount;
+    this.lr = lr;
+    for (String k : params.keySet()) {
+      MappingModel.copyInto(m.get(k), state.get("adamw.m." + k));
+      MappingModel.copyInto(v.get(k), state.get("adamw.v." + k));
+    }
+  }
+
+  /** Moments by key, prefixed adamw.m. / adamw.v., for checkpoints. */
+  public Map<String, NDArray> state() {
+    Map<String, NDArray> out = new LinkedHashMap<>();
+    m.forEach((k, a) -> out.put("adamw.m." + k, a));
+    v.forEach((k, a) -> out.put("adamw.v." + k, a));
+    return out;
+  }
+
+  public void step() {
+    step++;
+    double bc1 = 1 - Math.pow(beta1, step);
+    double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+    float stepSize = (float) (lr / bc1);
+    for (Map.Entry<String, NDArray> e : params.entrySet()) {
+      NDArray p = e.getValue();
+      NDArray g = p.getGradient();
+      NDArray mk = m.get(e.getKey());
+      NDArray vk = v.get(e.getKey());
+      p.muli((float) (1 - lr * weightDecay));
+      mk.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
+      vk.muli((float) beta2).addi(g.mul(g).muli((float) (1 - beta2)));
+      NDArray denom = vk.sqrt().divi((float) bc2Sqrt).addi((float) eps);
+      p.subi(mk.div(denom).muli(stepSize));
+    }
+  }
+
+  public void zeroGrad() {
+    for (NDArray p : params.values()) {
+      NDArray g = p.getGradient();
+      g.subi(g);
+    }
+  }
+}

@@ -1,0 +1,322 @@
+package org.featmap.ml.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.featmap.ml.features.PairDataset;
+import org.featmap.ml.mapping.MappingModel;
+import org.featmap.ml.mapping.Safetensors;
+import org.featmap.ml.normstats.NormStats;
+
+/**
+ * Trains one mapping model (spec §6): fixed subset/split, no shuffling, drop_last for train, loss /
+ * accumulate before backward, an optimiser step every {@code accumulateBatches} batches and after
+ * the last batch of the epoch, validation every epoch, EpochRules for LR / early stop / best model.
+ * A resumable checkpoint is committed after every epoch; given a checkpoint directory that has one,
+ * training continues after its epoch and ends exactly as an uninterrupted run would (dropout masks
+ * are drawn from per-step seeds, everything else is in the checkpoint).
+ */
+public final class TrainStage {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final String LATEST = "LATEST";
+
+  private TrainStage() {}
+
+  /** What trainer.json of a checkpoint holds besides the tensors. */
+  public static final class TrainerState {
+    public int epoch;
+    public boolean stopped;
+    public long optimizerSteps;
+    public double lr;
+    public long globalStep;
+    public EpochRules rules;
+    public List<Double> trainLosses = new ArrayList<>();
+    public List<Double> valLosses = new ArrayList<>();
+  }
+
+  public static TrainResult run(
+      TrainOptions o, PairDataset data, Optional<NormStats> norm, TrainListener listener) throws IOException {
+    o.validate();
+    int c = data.channels();
+    int h = data.height();
+    int w = data.width();
+    if (norm.isPresent() && norm.get().channels() != c) {
+      throw new IllegalArgumentException(
+          "norm stats " + norm.get().featKey() + " have " + norm.get().channels() + " channels, the features " + c);
+    }
+    DataSplit split = DataSplit.of(data.size(), o.subsetSize(), o.valRatio());
+    int trainBatches = split.train().length / o.batchSize(); // drop_last
+    if (trainBatches < 1 || split.val().length < 1) {
+      throw new IllegalArgumentException(
+          "training data: " + data.size() + " pairs give " + split.train().length + " train / "
+              + split.val().length + " val samples: need at least one full batch of " + o.batchSize()
+              + " and one validation sample");
+    }
+    Files.createDirectories(o.checkpointDir());
+    Files.createDirectories(o.outputDir());
+    Device device = Device.fromName(o.device());
+    try (NDManager manager = NDManager.newBaseManager(device)) {
+      MappingModel model =
+          MappingModel.create(o.modelType(), manager, c, o.applyTransform(), o.manipulation(), o.seed());
+      AdamW opt = new AdamW(model.trainable(), manager, o.learningRate(), o.weightDecay(), 0.9, 0.999, 1e-8);
+      TrainerState st = new TrainerState();
+      st.rules = rulesFrom(o);
+      st.epoch = -1;
+      st.lr = o.learningRate();
+      int resumedFrom = -1;
+      Optional<Path> last = latestCheckpoint(o.checkpointDir());
+      if (last.isPresent()) {
+        st = restore(last.get(), manager, model, opt);
+        resumedFrom = st.epoch;
+      }
+      float[] src = new float[o.batchSize() * c * h * w];
+      float[] tgt = new float[src.length];
+      for (int epoch = st.epoch + 1; epoch < o.maxEpochs() && !st.stopped; epoch++) {
+        double lrUsed = opt.lr();
+        double trainSum = 0;
+        for (int b = 0; b < trainBatches; b++) {
+          int from = b * o.batchSize();
+          loadBatch(data, split.train(), from, o.batchSize(), norm, src, tgt);
+          double loss;
+          try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray x = manager.create(src, new Shape(o.batchSize(), c, h, w));
+            NDArray y = manager.create(tgt, new Shape(o.batchSize(), c, h, w));
+            model.masks().reseed(stepSeed(o.seed(), epoch, b));
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+              NDArray l = Losses.compute(o.loss(), model.forward(x, true), y);
+              loss = l.getFloat();
+              if (!Double.isFinite(loss)) {
+                throw new IllegalStateException(
+                    "non-finite train loss " + loss + " at epoch " + epoch + " batch " + b
+                        + "; the last good checkpoint is kept in " + o.checkpointDir());
+              }
+              gc.backward(l.div((float) o.accumulateBatches()));
+            }
+            if ((b + 1) % o.accumulateBatches() == 0 || b == trainBatches - 1) {
+              opt.step();
+              opt.zeroGrad();
+            }
+          }
+          trainSum += loss;
+          listener.onTrainStep(epoch, st.globalStep++, loss);
+        }
+        double valLoss = validate(model, data, split.val(), o, norm, manager, src, tgt, c, h, w);
+        double trainLoss = trainSum / trainBatches;
+        st.trainLosses.add(trainLoss);
+        st.valLosses.add(valLoss);
+        EpochRules.Decision d = st.rules.onEpochEnd(epoch, valLoss, lrUsed);
+        if (d.saveCheckpoint()) {
+          saveBest(o, model, epoch, valLoss, norm.isPresent());
+        }
+        opt.setLr(d.nextLr());
+        st.epoch = epoch;
+        st.stopped = d.stop();
+        st.lr = opt.lr();
+        st.optimizerSteps = opt.stepCount();
+        listener.onEpochEnd(epoch, trainLoss, valLoss, lrUsed);
+        Path dir = writeCheckpoint(o.checkpointDir(), st, model, opt);
+        listener.onCheckpoint(epoch, dir, d.saveCheckpoint());
+      }
+      boolean early = st.stopped;
+      int bestEpoch = st.rules.ckptEpoch;
+      String base = baseName(o, norm.isPresent());
+      return new TrainResult(
+          bestEpoch,
+          bestEpoch >= 0 ? st.rules.ckptBest : Double.NaN,
+          st.epoch + 1,
+          early,
+          bestEpoch >= 0 ? o.outputDir().resolve(base + ".params") : null,
+          bestEpoch >= 0 ? o.outputDir().resolve(base + ".safetensors") : null,
+          bestEpoch >= 0 ? o.outputDir().resolve(base + ".json") : null,
+          List.copyOf(st.trainLosses),
+          List.copyOf(st.valLosses),
+          resumedFrom);
+    }
+  }
+
+  private static EpochRules rulesFrom(TrainOptions o) {
+    EpochRules r = new EpochRules();
+    r.esMinDelta = o.esMinDelta();
+    r.esPatience = o.esPatience();
+    r.checkpointEvery = o.checkpointEvery();
+    r.plFactor = o.plateauFactor();
+    r.plPatience = o.plateauPatience();
+    r.plThreshold = o.plateauThreshold();
+    r.minLr = o.minLr();
+    return r;
+  }
+
+  static long stepSeed(long seed, int epoch, int batch) {
+    long s = seed * 0x9E3779B97F4A7C15L + epoch;
+    return s * 0x9E3779B97F4A7C15L + batch;
+  }
+
+  /** Validation: eval mode, short last batch kept, equal-weight batch mean (spec §6.4). */
+  private static double validate(
+      MappingModel model, PairDataset data, int[] val, TrainOptions o, Optional<NormStats> norm, NDManager manager,
+      float[] src, float[] tgt, int c, int h, int w) throws IOException {
+    double sum = 0;
+    int batches = 0;
+    for (int from = 0; from < val.length; from += o.batchSize()) {
+      int n = Math.min(o.batchSize(), val.length - from);
+      loadBatch(data, val, from, n, norm, src, tgt);
+      try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        int len = n * c * h * w;
+        NDArray x = manager.create(java.nio.FloatBuffer.wrap(src, 0, len), new Shape(n, c, h, w));
+        NDArray y = manager.create(java.nio.FloatBuffer.wrap(tgt, 0, len), new Shape(n, c, h, w));
+        sum += Losses.compute(o.loss(), model.forward(x, false), y).getFloat();
+      }
+      batches++;
+    }
+    return sum / batches;
+  }
+
+  private static void loadBatch(
+      PairDataset data, int[] idx, int from, int n, Optional<NormStats> norm, float[] src, float[] tgt)
+      throws IOException {
+    int map = data.channels() * data.height() * data.width();
+    for (int i = 0; i < n; i++) {
+      data.read(idx[from + i], src, i * map, tgt, i * map);
+    }
+    for (int i = 0; i < n * map; i++) {
+      if (!Float.isFinite(src[i]) || !Float.isFinite(tgt[i])) {
+        throw new IllegalArgumentException(
+            "training data: pair " + idx[from + i / map] + " (" + data.originalId(idx[from + i / map]) + ", "
+                + data.manipulation(idx[from + i / map]) + ") has a non-finite feature value");
+      }
+    }
+    if (norm.isPresent()) {
+      int hw = data.height() * data.width();
+      norm.get().normalize(src, 0, n, hw);
+      norm.get().normalize(tgt, 0, n, hw);
+    }
+  }
+
+  static String baseName(TrainOptions o, boolean normalized) {
+    String layer = o.info() != null ? o.info().layer() : "feat";
+    // spec §6.5 naming, without Lightning's -vN versions (each cell has its own directory; B19)
+    return o.modelType().key() + "_" + layer + "_normalized_" + (normalized ? "True" : "False") + "_mapping_model";
+  }
+
+  private static void saveBest(TrainOptions o, MappingModel model, int epoch, double valLoss, boolean normalized)
+      throws IOException {
+    String base = baseName(o, normalized);
+    Path params = o.outputDir().resolve(base + ".params");
+    Path tmp = o.outputDir().resolve(base + ".params.tmp");
+    try (OutputStream out = Files.newOutputStream(tmp);
+        DataOutputStream dos = new DataOutputStream(out)) {
+      model.saveParameters(dos);
+    }
+    Files.move(tmp, params, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Map<String, String> meta = new LinkedHashMap<>();
+    Map<String, Object> side = new LinkedHashMap<>();
+    TrainOptions.ModelInfo info = o.info();
+    side.put("backbone", info == null ? null : info.backbone());
+    side.put("dataset", info == null ? null : info.dataset());
+    side.put("group", info == null ? null : info.group());
+    side.put("manipulation", o.manipulation());
+    side.put("layer", info == null ? null : info.layer());
+    side.put("model_type", o.modelType().key());
+    side.put("apply_transform", o.applyTransform());
+    side.put("normalized", normalized);
+    side.put("loss", o.loss().name());
+    side.put("channels", model.channels());
+    side.put("epoch", epoch);
+    side.put("val_loss", valLoss);
+    side.forEach((k, v) -> meta.put(k, String.valueOf(v)));
+    Safetensors.write(o.outputDir().resolve(base + ".safetensors"), model.stateDict(), meta);
+    Path json = o.outputDir().resolve(base + ".json");
+    Path jtmp = o.outputDir().resolve(base + ".json.tmp");
+    JSON.writeValue(jtmp.toFile(), side);
+    Files.move(jtmp, json, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  // ---- resumable checkpoints: <dir>/epoch-NNNN/{state.safetensors,trainer.json} + LATEST ----
+
+  static Optional<Path> latestCheckpoint(Path dir) throws IOException {
+    Path latest = dir.resolve(LATEST);
+    if (!Files.exists(latest)) {
+      return Optional.empty();
+    }
+    Path d = dir.resolve(Files.readString(latest).trim());
+    if (!Files.isRegularFile(d.resolve("trainer.json")) || !Files.isRegularFile(d.resolve("state.safetensors"))) {
+      throw new IOException("checkpoint " + d + " named by " + latest + " is incomplete");
+    }
+    return Optional.of(d);
+  }
+
+  private static Path writeCheckpoint(Path root, TrainerState st, MappingModel model, AdamW opt) throws IOException {
+    String name = String.format("epoch-%04d", st.epoch);
+    Path tmp = root.resolve(name + ".tmp");
+    Path dir = root.resolve(name);
+    deleteTree(tmp);
+    Files.createDirectories(tmp);
+    Map<String, NDArray> tensors = new LinkedHashMap<>();
+    model.stateDict().forEach((k, v) -> tensors.put("model." + k, v));
+    tensors.putAll(opt.state());
+    Safetensors.write(tmp.resolve("state.safetensors"), tensors, Map.of("epoch", String.valueOf(st.epoch)));
+    JSON.writeValue(tmp.resolve("trainer.json").toFile(), st);
+    deleteTree(dir);
+    Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+    Path lt = root.resolve(LATEST + ".tmp");
+    Files.writeString(lt, name);
+    Files.move(lt, root.resolve(LATEST), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    // keep only the committed epoch
+    try (Stream<Path> s = Files.list(root)) {
+      for (Path p : s.toList()) {
+        String f = p.getFileName().toString();
+        if (f.startsWith("epoch-") && !f.equals(name)) {
+          deleteTree(p);
+        }
+      }
+    }
+    return dir;
+  }
+
+  private static TrainerState restore(Path dir, NDManager manager, MappingModel model, AdamW opt) throws IOException {
+    TrainerState st = JSON.readValue(dir.resolve("trainer.json").toFile(), TrainerState.class);
+    try (NDManager tmp = manager.newSubManager()) {
+      Map<String, NDArray> state = Safetensors.read(dir.resolve("state.safetensors"), tmp);
+      for (String k : model.stateDict().keySet()) {
+        NDArray v = state.get("model." + k);
+        if (v == null) {
+          throw new IOException("checkpoint " + dir + " lacks tensor model." + k);
+        }
+        model.load(k, v);
+      }
+      opt.restore(st.optimizerSteps, st.lr, state);
+    }
+    return st;
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(q);
+      }
+    }
+  }
+}

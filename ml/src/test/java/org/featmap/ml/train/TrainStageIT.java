@@ -1,0 +1,94 @@
+package org.featmap.ml.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.featmap.ml.mapping.ModelType;
+import org.featmap.ml.mapping.Safetensors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainStageIT {
+  @TempDir Path tmp;
+
+  private TrainOptions opts(ModelType t, String name, int epochs, double lr) {
+    return TrainOptions.defaults(
+            t, false, "grayscale", tmp.resolve(name + "/ckpt"), tmp.resolve(name + "/out"),
+            new TrainOptions.ModelInfo("convnext", "STANFORD_CARS", "direct", "feat3"))
+        .withMaxEpochs(epochs)
+        .withLearningRate(lr);
+  }
+
+  @Test
+  void linearAndMlpLearnASyntheticMap() throws Exception {
+    SyntheticPairs data = new SyntheticPairs(420, 16, 6, 6, 3);
+    for (ModelType t : new ModelType[] {ModelType.LINEAR, ModelType.MLP}) {
+      List<Double> steps = new ArrayList<>();
+      TrainListener l = new TrainListener() {
+        @Override
+        public void onTrainStep(int epoch, long step, double loss) {
+          steps.add(loss);
+        }
+      };
+      TrainResult r = TrainStage.run(opts(t, t.key(), 12, 1e-2), data, Optional.empty(), l);
+      List<Double> v = r.valLosses();
+      assertEquals(12 * (399 / 32), steps.size());
+      assertTrue(v.get(v.size() - 1) < 0.25 * v.get(0), t + " val losses " + v);
+      assertTrue(r.bestEpoch() % 2 == 1, "best epoch is a checkpoint epoch");
+      assertEquals(v.get(r.bestEpoch()), r.bestValLoss());
+      JsonNode side = new ObjectMapper().readTree(r.sidecar().toFile());
+      assertEquals(t.key(), side.get("model_type").asText());
+      assertEquals(r.bestEpoch(), side.get("epoch").asInt());
+      assertTrue(Files.size(r.bestParams()) > 0);
+      try (NDManager m = NDManager.newBaseManager()) {
+        Map<String, NDArray> sd = Safetensors.read(r.bestSafetensors(), m);
+        assertTrue(sd.containsKey(t == ModelType.LINEAR ? "weight" : "fc.0.weight"), sd.keySet().toString());
+      }
+    }
+  }
+
+  @Test
+  void resumeEqualsUninterrupted() throws Exception {
+    SyntheticPairs data = new SyntheticPairs(100, 16, 3, 3, 5);
+    for (ModelType t : new ModelType[] {ModelType.MLP, ModelType.CNN}) {
+      TrainResult full = TrainStage.run(opts(t, t.key() + "-full", 5, 1e-3), data, Optional.empty(), TrainListener.NONE);
+      TrainOptions part = opts(t, t.key() + "-part", 3, 1e-3);
+      TrainResult first = TrainStage.run(part, data, Optional.empty(), TrainListener.NONE);
+      assertEquals(3, first.epochsRun());
+      TrainResult resumed = TrainStage.run(part.withMaxEpochs(5), data, Optional.empty(), TrainListener.NONE);
+      assertEquals(2, resumed.resumedFromEpoch());
+      assertEquals(full.valLosses(), resumed.valLosses());
+      assertEquals(full.bestEpoch(), resumed.bestEpoch());
+      try (NDManager m = NDManager.newBaseManager()) {
+        Map<String, NDArray> a = Safetensors.read(full.bestSafetensors(), m);
+        Map<String, NDArray> b = Safetensors.read(resumed.bestSafetensors(), m);
+        assertEquals(a.keySet(), b.keySet());
+        Map<String, NDArray> ca = Safetensors.read(tmp.resolve(t.key() + "-full/ckpt/epoch-0004/state.safetensors"), m);
+        Map<String, NDArray> cb = Safetensors.read(tmp.resolve(t.key() + "-part/ckpt/epoch-0004/state.safetensors"), m);
+        for (String k : ca.keySet()) {
+          assertArrayEquals(ca.get(k).toByteArray(), cb.get(k).toByteArray(), t + " " + k);
+        }
+      }
+    }
+  }
+
+  @Test
+  void transformerTrainsOnTinyMaps() throws Exception {
+    SyntheticPairs data = new SyntheticPairs(70, 16, 3, 3, 7);
+    TrainResult r = TrainStage.run(opts(ModelType.TRANSFORMER, "tf", 2, 1e-4), data, Optional.empty(), TrainListener.NONE);
+    assertEquals(2, r.epochsRun());
+    assertEquals(1, r.bestEpoch());
+    assertTrue(Double.isFinite(r.bestValLoss()));
+  }
+}
