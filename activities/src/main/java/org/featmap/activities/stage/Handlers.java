@@ -13,6 +13,8 @@ public final class Handlers {
     m.put("manipulate", org.featmap.activities.images.ImageStages::manipulate);
     m.put("edit", org.featmap.activities.images.ImageStages::edit);
     m.put("extract", org.featmap.activities.extract.ExtractStages::extract);
+    m.put("normstats", org.featmap.activities.normstats.NormStatsStages::normstats);
+    m.put("train", org.featmap.activities.train.TrainStages::train);
     return m;
   }
 }

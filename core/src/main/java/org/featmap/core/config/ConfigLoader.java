@@ -211,29 +211,19 @@ public final class ConfigLoader {
   }
 
   private static Training training(YamlTree t) {
-    YamlTree x = t;
-    if (x != null)
-      x.rejectUnknown("loss", "mse_scale", "cossim_scale", "learning_rate", "weight_decay", "batch_size",
-          "accumulate_grad_batches", "train_subset_size", "val_ratio", "max_epochs", "early_stop_patience",
-          "early_stop_min_delta", "plateau_factor", "plateau_patience", "min_lr", "checkpoint_every", "seed",
-          "hidden_dim", "dropout", "kernel_size", "num_layers", "num_heads");
-    YamlTree r = x != null ? x : YamlTree.parse("<defaults>", "{}", new EnvExpander(Map.of()));
+    YamlTree r = t != null ? t : YamlTree.parse("<defaults>", "{}", new EnvExpander(Map.of()));
+    r.rejectUnknown("loss", "learning_rate", "weight_decay", "batch_size", "accumulate_grad_batches",
+        "train_subset_size", "val_ratio", "max_epochs", "early_stop_patience", "early_stop_min_delta",
+        "plateau_factor", "plateau_patience", "min_lr", "checkpoint_every", "seed");
     String loss = r.choice("loss", "COMBINED", Vocabulary.LOSSES, s -> s);
     if (loss.equals("COSSIM")) loss = "COS_SIM"; // spec §11 B11: both spellings mean the cosine-only loss
-    int heads = (int) r.integer("num_heads", 8, 1, 64);
-    int hidden = (int) r.integer("hidden_dim", 512, 1, 65536);
-    if (hidden % heads != 0)
-      throw (r.has("num_heads") ? r.get("num_heads") : r).error("hidden_dim " + hidden + " is not divisible by num_heads " + heads);
-    return new Training(loss, r.real("mse_scale", 0.3, 0, 1e6), r.real("cossim_scale", 0.7, 0, 1e6),
-        r.real("learning_rate", 1e-4, 1e-12, 10), r.real("weight_decay", 1e-4, 0, 10),
+    return new Training(loss, r.real("learning_rate", 1e-4, 1e-12, 10), r.real("weight_decay", 1e-4, 0, 10),
         (int) r.integer("batch_size", 32, 1, 65536), (int) r.integer("accumulate_grad_batches", 2, 1, 1024),
         (int) r.integer("train_subset_size", 8000, 2, 100_000_000), r.real("val_ratio", 0.05, 1e-6, 0.9),
         (int) r.integer("max_epochs", 100, 1, 100_000), (int) r.integer("early_stop_patience", 6, 1, 100_000),
         r.real("early_stop_min_delta", 1e-3, 0, 1e6), r.real("plateau_factor", 0.5, 1e-6, 0.999999),
         (int) r.integer("plateau_patience", 8, 0, 100_000), r.real("min_lr", 1e-6, 0, 10),
-        (int) r.integer("checkpoint_every", 2, 1, 100_000), r.integer("seed", 42, 0, Long.MAX_VALUE), hidden,
-        r.real("dropout", 0.2, 0, 0.99), (int) r.integer("kernel_size", 3, 1, 31), (int) r.integer("num_layers", 4, 1, 64),
-        heads);
+        (int) r.integer("checkpoint_every", 2, 1, 100_000), r.integer("seed", 42, 0, Long.MAX_VALUE));
   }
 
   private static Test test(YamlTree t) {

@@ -93,6 +93,7 @@ public final class Planner {
                   "import_fingerprint", fingerprints.get("edits:" + ds.name()), "prompts", promptList(e),
                   "images_per_class", split.equals("train") ? e.imagesPerClassTrain() : e.imagesPerClassTest(),
                   "steps", e.steps(), "true_cfg_scale", e.trueCfgScale(), "seed", e.seed(), "format", im.format(),
+                  "hf_token_env", e.hfTokenEnv(),
                   "root", synth == null ? ds.root() : null, "num_classes", ds.numClasses(),
                   "target_size", im.targetSize()),
               ins, null);

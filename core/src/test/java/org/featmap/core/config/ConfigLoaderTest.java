@@ -37,8 +37,7 @@ class ConfigLoaderTest {
   void minimalConfigGetsReferenceDefaults() {
     SweepConfig c = ConfigLoader.parse("c.yaml", minimal("", ""), ENV);
     assertEquals("t1", c.sweep().name());
-    assertEquals(0.3, c.training().mseScale());
-    assertEquals(0.7, c.training().cossimScale());
+    assertEquals("COMBINED", c.training().loss());
     assertEquals(8000, c.training().trainSubsetSize());
     assertEquals(6, c.training().earlyStopPatience());
     assertEquals(12, c.images().manipulations().size());

@@ -59,10 +59,10 @@ class PlannerTest {
     SweepConfig base = paper();
     ExperimentGraph g0 = Planner.plan(base);
     var tr = base.training();
-    var tr2 = new SweepConfig.Training(tr.loss(), tr.mseScale(), tr.cossimScale(), tr.learningRate() * 2, tr.weightDecay(),
+    var tr2 = new SweepConfig.Training(tr.loss(), tr.learningRate() * 2, tr.weightDecay(),
         tr.batchSize(), tr.accumulateGradBatches(), tr.trainSubsetSize(), tr.valRatio(), tr.maxEpochs(),
         tr.earlyStopPatience(), tr.earlyStopMinDelta(), tr.plateauFactor(), tr.plateauPatience(), tr.minLr(),
-        tr.checkpointEvery(), tr.seed(), tr.hiddenDim(), tr.dropout(), tr.kernelSize(), tr.numLayers(), tr.numHeads());
+        tr.checkpointEvery(), tr.seed());
     SweepConfig changed = new SweepConfig(base.sourceFile(), base.sweep(), base.datasets(), base.images(), base.backbones(),
         base.features(), tr2, base.test(), base.reconstruct(), base.classify(), base.analysis(), base.report(), base.tracking());
     ExperimentGraph g1 = Planner.plan(changed);

@@ -1,0 +1,108 @@
+package org.featmap.activities.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.featmap.activities.extract.ExtractStages;
+import org.featmap.activities.normstats.NormStatsStages;
+import org.featmap.activities.stage.StageContext;
+import org.featmap.core.contract.BadInputException;
+import org.featmap.core.tracking.Tracker;
+import org.featmap.ml.features.FeatureStoreReader;
+import org.featmap.ml.features.PairDataset;
+import org.featmap.ml.mapping.ModelType;
+import org.featmap.ml.normstats.NormStats;
+import org.featmap.ml.train.LossType;
+import org.featmap.ml.train.TrainListener;
+import org.featmap.ml.train.TrainOptions;
+import org.featmap.ml.train.TrainResult;
+import org.featmap.ml.train.TrainStage;
+
+/**
+ * Adapter of one mapping-training cell (S4) to a graph node. Epoch checkpoints live in the node's
+ * scratch folder, so a retried attempt on this machine resumes from the last one (spec §6.5 rules
+ * stay intact: the resumed run ends exactly as an uninterrupted one).
+ */
+public final class TrainStages {
+  private TrainStages() {}
+
+  /** The normalisation statistics of a node's "norm" input, if it has one. */
+  public static Optional<NormStats> norm(StageContext ctx) throws IOException {
+    if (ctx.task().inputs("norm").isEmpty()) return Optional.empty();
+    return Optional.of(NormStatsStages.read(ctx.inputDir("norm").resolve(NormStatsStages.FILE)));
+  }
+
+  public static void train(StageContext ctx) throws Exception {
+    String layer = ctx.str("layer");
+    String manip = ctx.str("manipulation");
+    JsonNode t = ctx.params().get("training");
+    Path features = NormStatsStages.layerStore(ctx.inputDir("features"), layer);
+    Optional<NormStats> norm = norm(ctx);
+    Tracker tracker = ctx.tracker();
+    String run = ctx.trackingRun();
+    Map<String, String> params = new LinkedHashMap<>();
+    for (String k : new String[] {"dataset", "group", "backbone", "layer", "manipulation", "model", "apply_transform", "normalized"})
+      params.put(k, ctx.str(k));
+    t.fields().forEachRemaining(e -> params.put("training." + e.getKey(), e.getValue().asText()));
+    tracker.logParams(run, params);
+
+    try (FeatureStoreReader reader = FeatureStoreReader.open(features)) {
+      PairDataset data = reader.pairDataset(manip);
+      if (data.size() == 0) throw new BadInputException("no training pairs for manipulation '" + manip + "' in " + features);
+      Path ckpt = ctx.scratchDir().resolve("checkpoints");
+      Path out = ctx.outDir().resolve("model");
+      TrainOptions o = new TrainOptions(ModelType.parse(ctx.str("model")), ctx.bool("apply_transform"), manip,
+          LossType.parse(t.get("loss").asText()), t.get("learningRate").asDouble(), t.get("weightDecay").asDouble(),
+          t.get("batchSize").asInt(), t.get("accumulateGradBatches").asInt(), t.get("maxEpochs").asInt(),
+          t.get("trainSubsetSize").asInt(), t.get("valRatio").asDouble(), t.get("earlyStopMinDelta").asDouble(),
+          t.get("earlyStopPatience").asInt(), t.get("checkpointEvery").asInt(), t.get("plateauFactor").asDouble(),
+          t.get("plateauPatience").asInt(), 1e-4, t.get("minLr").asDouble(), ExtractStages.device().toString(),
+          t.get("seed").asLong(), ckpt, out,
+          new TrainOptions.ModelInfo(ctx.str("backbone"), ctx.str("dataset"), ctx.str("group"), layer));
+      int maxEpochs = o.maxEpochs();
+      TrainListener listener = new TrainListener() {
+        @Override
+        public void onTrainStep(int epoch, long step, double loss) {
+          try {
+            if (step % 10 == 0) tracker.logMetric(run, "train_loss_step", loss, step);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+
+        @Override
+        public void onEpochEnd(int epoch, double trainLoss, double valLoss, double lr) {
+          try {
+            tracker.logMetric(run, "train_loss_epoch", trainLoss, epoch);
+            tracker.logMetric(run, "val_loss", valLoss, epoch);
+            tracker.logMetric(run, "lr", lr, epoch);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          ctx.progress().report(epoch + 1, maxEpochs, "epoch=" + epoch);
+        }
+      };
+      TrainResult r;
+      try {
+        r = TrainStage.run(o, data, norm, listener);
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException(e.getMessage(), e);
+      }
+      if (r.bestEpoch() < 0 || r.bestSafetensors() == null)
+        throw new BadInputException("training of " + ctx.task().nodeId() + " ran " + r.epochsRun()
+            + " epochs and reached no checkpoint epoch (checkpoints every " + o.checkpointEvery() + " epochs)");
+      ctx.summary("best_epoch", r.bestEpoch());
+      ctx.summary("best_val_loss", r.bestValLoss());
+      ctx.summary("epochs_run", r.epochsRun());
+      ctx.summary("stopped_early", r.stoppedEarly());
+      ctx.summary("resumed_from_epoch", r.resumedFromEpoch());
+      ctx.summary("pairs", data.size());
+      tracker.logMetric(run, "best_val_loss", r.bestValLoss(), r.bestEpoch());
+      if (Files.exists(r.bestSafetensors())) tracker.logArtifact(run, "model", r.bestSafetensors());
+    }
+  }
+}
