@@ -75,6 +75,7 @@ public final class ClassifierTail implements AutoCloseable {
   }
 
   public String layer() { return layer; }
+  public ai.djl.Device device() { return manager.getDevice(); }
   public int numClasses() { return head.numClasses(); }
   public List<String> classes() { return sidecar.classes(); }
   public int stagesAfterLayer() { return stages.size(); }
