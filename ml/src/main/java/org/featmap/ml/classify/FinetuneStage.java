@@ -244,12 +244,17 @@ public final class FinetuneStage {
     Files.writeString(file, sb);
   }
 
+  /** RFC 4180 quoting: raw Qwen prompt names may contain commas. */
+  static String csv(String v) {
+    return v.contains(",") || v.contains("\"") ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
+  }
+
   private static void writeSplit(Path file, Path root, List<TrainImages.Image> images, TrainImages.Split split) throws IOException {
     StringBuilder sb = new StringBuilder("path,class_id,subset\n");
     boolean[] isVal = new boolean[images.size()];
     for (int i : split.val()) isVal[i] = true;
     for (int i = 0; i < images.size(); i++)
-      sb.append(root.relativize(images.get(i).file())).append(',').append(images.get(i).classId()).append(',')
+      sb.append(csv(root.relativize(images.get(i).file()).toString())).append(',').append(images.get(i).classId()).append(',')
           .append(isVal[i] ? "val" : "train").append('\n');
     Files.writeString(file, sb);
   }
