@@ -65,7 +65,7 @@ stop_bg() {
   log "$name" "stopped"
 }
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_free() { ! port_open "$1"; }
 
 # wait_until NAME SECONDS CMD...: polls CMD until it succeeds; fails with the log's tail.
 wait_until() {
@@ -91,3 +91,19 @@ timed() {
   ms=$(( (t1 - t0) / 1000000 ))
   log "$label" "took $((ms / 1000)).$(( (ms % 1000) / 100 )) s"
 }
+
+# http_get_ok URL [EXPECTED_SUBSTRING]: GET answered 2xx (and holds the substring). Uses python3, not
+# curl, so the scripts need nothing beyond what a fresh Debian with python3 has.
+http_get_ok() {
+  python3 - "$1" "${2:-}" <<'PY'
+import sys, urllib.request
+try:
+    with urllib.request.urlopen(sys.argv[1], timeout=2) as r:
+        sys.exit(0 if sys.argv[2] in r.read().decode("utf-8", "replace") else 1)
+except Exception:
+    sys.exit(1)
+PY
+}
+
+# port_open PORT: something accepts TCP connections on 127.0.0.1:PORT.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

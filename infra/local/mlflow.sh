@@ -2,7 +2,8 @@
 # MLflow tracking server from PyPI in a venv under .run/, SQLite backend store, artifacts in the local
 # S3 server (s3://featmap-mlflow/). The server does not proxy artifacts (--no-serve-artifacts): runs get
 # s3:// artifact URIs and clients (the Java tracker, through the S3 SDK) upload there directly; the server
-# still lists them (boto3 + MLFLOW_S3_ENDPOINT_URL).
+# still lists them (boto3 + MLFLOW_S3_ENDPOINT_URL). The server's job runner (a dozen huey consumer
+# processes for GenAI jobs that FeatMap does not use) is switched off.
 # usage: mlflow.sh install|start|stop|status     (start needs s3.sh start first)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 NAME=mlflow
@@ -26,7 +27,7 @@ install() {
   log $NAME "installed mlflow $("$VENV/bin/mlflow" --version | awk '{print $NF}')"
 }
 
-healthy() { curl -fsS --max-time 2 "$URL/health" | grep -q OK; }
+healthy() { http_get_ok "$URL/health" OK; }
 
 start() {
   installed || die $NAME "not installed; run infra/local/mlflow.sh install"
@@ -35,12 +36,13 @@ start() {
   fi
   port_free "$MLFLOW_PORT" || die $NAME "port $MLFLOW_PORT is taken by another process (set FEATMAP_MLFLOW_PORT)"
   # The artifact store must answer first: the server lists artifacts from it.
-  curl -s --max-time 2 -o /dev/null "http://127.0.0.1:$S3_PORT/" \
+  port_open "$S3_PORT" \
     || die $NAME "the local S3 server is not running on port $S3_PORT; run infra/local/s3.sh start first"
   mkdir -p "$DATA"
   AWS_ACCESS_KEY_ID="$S3_ACCESS_KEY" AWS_SECRET_ACCESS_KEY="$S3_SECRET_KEY" AWS_DEFAULT_REGION="$S3_REGION" \
   MLFLOW_S3_ENDPOINT_URL="http://127.0.0.1:$S3_PORT" \
   AWS_REQUEST_CHECKSUM_CALCULATION=when_required AWS_RESPONSE_CHECKSUM_VALIDATION=when_required \
+  MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false \
   start_bg $NAME "$VENV/bin/mlflow" server \
     --host 127.0.0.1 --port "$MLFLOW_PORT" --workers 1 \
     --backend-store-uri "sqlite:///$DATA/mlflow.db" \

@@ -32,8 +32,8 @@ make_buckets() {
   done
 }
 
-# Any HTTP answer (403 without a signature) means the server is up.
-healthy() { [[ "$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' "$URL/")" != 000 ]]; }
+# S3Proxy opens its port once it serves.
+healthy() { port_open "$S3_PORT"; }
 
 start() {
   [[ -s "$JAR" ]] || die $NAME "not installed; run infra/local/s3.sh install"
