@@ -101,9 +101,10 @@ class DashboardMetricsTest {
     ExperimentGraph plan = Planner.plan(cfg, Map.of());
     CountDownLatch seenRunning = new CountDownLatch(1);
 
-    // real image stages; every other stage a trivial handler that writes a file (no models here);
-    // "svd" left out, so its nodes fail as StageUnavailable and the failure metrics exist for real
-    Map<String, StageHandler> handlers = new HashMap<>(Handlers.all());
+    // the real image stages; every other stage a trivial handler that writes a file (no backbone
+    // export here); "svd" left out, so its nodes fail as StageUnavailable and the failure metrics exist
+    Map<String, StageHandler> handlers = new HashMap<>();
+    for (String real : List.of("synth", "manipulate")) handlers.put(real, Handlers.all().get(real));
     for (Node n : plan.nodes()) {
       String stage = n.stage().id();
       if (handlers.containsKey(stage) || stage.equals("svd")) continue;
