@@ -47,7 +47,8 @@ final class Temporal implements AutoCloseable {
 
   static Temporal connect(String target, String namespace) {
     WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+        WorkflowServiceStubsOptions.newBuilder().setTarget(target)
+            .setMetricsScope(org.featmap.workers.metrics.WorkerMetrics.scopeForConnection(target, namespace)).build());
     WorkflowClient c = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace(namespace).build());
     return new Temporal(null, stubs, c, WorkerFactory.newInstance(c));
   }

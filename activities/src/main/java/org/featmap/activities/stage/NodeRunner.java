@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.featmap.activities.metrics.StageMetrics;
 import org.featmap.activities.store.LocalArtifactStore;
 import org.featmap.core.contract.NodeResult;
 import org.featmap.core.contract.NodeTask;
@@ -40,9 +41,13 @@ public final class NodeRunner {
   public static NodeResult run(NodeTask task, StageHandler handler, ArtifactStore store, Path workBase, Progress progress,
       Tracker tracker, String checkpoint) throws Exception {
     Stage stage = Stage.of(task.stage());
+    long start = System.nanoTime();
     Optional<NodeManifest> existing = store.manifest(task.stage(), task.key());
     if (existing.isPresent()) {
-      if (intact(store, existing.get())) return result(task, existing.get(), true, 0);
+      if (intact(store, existing.get())) {
+        StageMetrics.nodeFinished(task.stage(), true, (System.nanoTime() - start) / 1e9, existing.get().summary());
+        return result(task, existing.get(), true, 0);
+      }
       LOG.warn("{}: cached outputs are corrupt; recomputing", task.nodeId());
       store.delete(task.stage(), task.key());
     }
@@ -70,6 +75,7 @@ public final class NodeRunner {
     NodeManifest m = new NodeManifest(task.stage(), task.key(), stage.codeVersion(), refs, ctx.summary(), ctx.failures(), millis);
     store.commit(m);
     deleteTree(work);
+    StageMetrics.nodeFinished(task.stage(), false, (System.nanoTime() - start) / 1e9, m.summary());
     return result(task, m, false, startedAt);
   }
 

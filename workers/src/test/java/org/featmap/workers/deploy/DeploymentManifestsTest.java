@@ -1,0 +1,223 @@
+package org.featmap.workers.deploy;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Parses every compose, Kubernetes and provisioning YAML of the repository and checks the deployment
+ * invariants: GPU pods request a GPU and are pinned to GPU nodes, probes exist, no secret value is
+ * written inline, and a stopping worker has at least twice the heartbeat timeout to drain.
+ */
+class DeploymentManifestsTest {
+  static final Path ROOT = repoRoot();
+  static final Pattern SECRET_NAME = Pattern.compile("(?i).*(TOKEN|SECRET|PASSWORD|PASSWD|PWD|KEY).*");
+
+  static Path repoRoot() {
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null && !Files.isDirectory(p.resolve("infra"))) p = p.getParent();
+    if (p == null) throw new IllegalStateException("no infra/ folder above " + Path.of("").toAbsolutePath());
+    return p;
+  }
+
+  static List<Object> load(Path f) throws IOException {
+    LoaderOptions o = new LoaderOptions();
+    o.setAllowDuplicateKeys(false);
+    List<Object> docs = new ArrayList<>();
+    for (Object d : new Yaml(o).loadAll(Files.readString(f))) if (d != null) docs.add(d);
+    return docs;
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> map(Object o, String where) {
+    assertTrue(o instanceof Map, where + ": expected a mapping, found " + o);
+    return (Map<String, Object>) o;
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<Object> list(Object o, String where) {
+    assertTrue(o instanceof List, where + ": expected a list, found " + o);
+    return (List<Object>) o;
+  }
+
+  static Object at(Object o, String path) {
+    Object cur = o;
+    for (String k : path.split("\\.")) {
+      if (!(cur instanceof Map<?, ?> m)) return null;
+      cur = m.get(k);
+    }
+    return cur;
+  }
+
+  /** The longest heartbeat timeout a deployment must outlast: the sweep configs and the ConfigMap. */
+  static int heartbeatSeconds() throws IOException {
+    int hb = 60; // ConfigLoader's default heartbeat_seconds
+    try (Stream<Path> s = Files.list(ROOT.resolve("config"))) {
+      for (Path c : s.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+        Object v = at(load(c).get(0), "sweep.heartbeat_seconds");
+        if (v instanceof Integer i) hb = Math.max(hb, i);
+      }
+    }
+    Object cm = at(load(ROOT.resolve("infra/k8s/configmap.yaml")).get(0), "data.FEATMAP_HEARTBEAT_SECONDS");
+    assertNotNull(cm, "configmap.yaml: data.FEATMAP_HEARTBEAT_SECONDS");
+    return Math.max(hb, Integer.parseInt(cm.toString()));
+  }
+
+  static List<Path> yamlFiles() throws IOException {
+    List<Path> l = new ArrayList<>();
+    for (String dir : List.of("infra", "dashboards/provisioning")) {
+      try (Stream<Path> s = Files.walk(ROOT.resolve(dir))) {
+        s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().forEach(l::add);
+      }
+    }
+    return l;
+  }
+
+  @Test
+  void everyYamlParses() throws IOException {
+    List<Path> files = yamlFiles();
+    assertTrue(files.size() >= 10, "found only " + files);
+    for (Path f : files) assertFalse(load(f).isEmpty(), f + " is empty");
+  }
+
+  @Test
+  void kubernetesWorkerPools() throws IOException {
+    int hb = heartbeatSeconds();
+    Map<String, Object> kustom = map(load(ROOT.resolve("infra/k8s/kustomization.yaml")).get(0), "kustomization");
+    List<String> resources = list(kustom.get("resources"), "resources").stream().map(Object::toString).toList();
+    int deployments = 0;
+    boolean gpuPool = false;
+    for (String r : resources) {
+      Path f = ROOT.resolve("infra/k8s").resolve(r);
+      assertTrue(Files.exists(f), "kustomization.yaml lists missing " + r);
+      for (Object doc : load(f)) {
+        Map<String, Object> d = map(doc, r);
+        String kind = String.valueOf(d.get("kind"));
+        if (kind.equals("ConfigMap")) {
+          for (String k : map(d.get("data"), r + " data").keySet())
+            assertFalse(SECRET_NAME.matcher(k).matches() && !k.equals("FEATMAP_HEARTBEAT_SECONDS"),
+                r + ": ConfigMap key " + k + " looks like a secret; put it in the Secret");
+        }
+        if (kind.equals("Secret")) fail(r + ": a Secret with values is committed; create it from a file instead");
+        if (!kind.equals("Deployment")) continue;
+        deployments++;
+        String name = String.valueOf(at(d, "metadata.name"));
+        Map<String, Object> pod = map(at(d, "spec.template.spec"), name + " pod spec");
+        Object grace = pod.get("terminationGracePeriodSeconds");
+        assertTrue(grace instanceof Integer g && g >= 2 * hb,
+            name + ": terminationGracePeriodSeconds " + grace + " < 2 x heartbeat " + hb);
+        assertEquals("true", String.valueOf(map(at(d, "spec.template.metadata.annotations"), name + " annotations")
+                .get("prometheus.io/scrape")),
+            name + ": pods need the prometheus.io/scrape annotation");
+        boolean wantsGpu = false;
+        for (Object co : list(pod.get("containers"), name + " containers")) {
+          Map<String, Object> c = map(co, name + " container");
+          assertNotNull(at(c, "livenessProbe.httpGet"), name + ": no HTTP livenessProbe");
+          assertNotNull(at(c, "readinessProbe.httpGet"), name + ": no HTTP readinessProbe");
+          assertEquals("metrics", String.valueOf(at(c, "livenessProbe.httpGet.port")), name + ": probe not on the metrics port");
+          checkEnv(name, c.get("env"));
+          String args = String.valueOf(c.get("args"));
+          wantsGpu |= args.contains("gpu");
+          Object req = at(c, "resources.requests");
+          Object lim = at(c, "resources.limits");
+          boolean requestsGpu = req instanceof Map<?, ?> rq && "1".equals(String.valueOf(rq.get("nvidia.com/gpu")))
+              && lim instanceof Map<?, ?> lm && "1".equals(String.valueOf(lm.get("nvidia.com/gpu")));
+          assertEquals(args.contains("gpu"), requestsGpu,
+              name + ": a GPU queue's pod requests (and limits) nvidia.com/gpu: 1, other pods none");
+        }
+        if (!wantsGpu) continue;
+        gpuPool = true;
+        List<Object> terms = list(at(pod, "affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms"),
+            name + " required nodeAffinity");
+        assertFalse(terms.isEmpty(), name + ": GPU pool not pinned to nodes");
+        for (Object t : terms)
+          for (Object e : list(at(t, "matchExpressions"), name + " matchExpressions")) {
+            assertFalse(String.valueOf(at(e, "key")).isBlank(), name + ": node label key");
+            assertFalse(list(at(e, "values"), name + " label values").isEmpty(), name + ": node label values");
+          }
+        assertTrue(list(pod.get("tolerations"), name + " tolerations").stream()
+            .anyMatch(t -> "nvidia.com/gpu".equals(at(t, "key"))), name + ": no toleration for nvidia.com/gpu");
+      }
+    }
+    assertTrue(deployments >= 3, "a Deployment per pool (cpu, gpu, edit); found " + deployments);
+    assertTrue(gpuPool, "no GPU pool");
+
+    Map<String, Object> scaled = map(load(ROOT.resolve("infra/k8s/scaledobject-cpu.yaml")).get(0), "ScaledObject");
+    assertEquals("featmap-worker-cpu", at(scaled, "spec.scaleTargetRef.name"));
+    Object trig = list(at(scaled, "spec.triggers"), "triggers").get(0);
+    assertEquals("temporal", at(trig, "type"));
+    assertEquals("featmap-cpu", at(trig, "metadata.taskQueue"));
+  }
+
+  static void checkEnv(String where, Object env) {
+    if (env == null) return;
+    for (Object o : list(env, where + " env")) {
+      Map<String, Object> e = map(o, where + " env entry");
+      String n = String.valueOf(e.get("name"));
+      if (!SECRET_NAME.matcher(n).matches()) continue;
+      assertNull(e.get("value"), where + ": env " + n + " has an inline value; use valueFrom.secretKeyRef");
+      assertNotNull(at(e, "valueFrom.secretKeyRef.name"), where + ": env " + n + " must come from a secretKeyRef");
+    }
+  }
+
+  @Test
+  void composeStack() throws IOException {
+    int hb = heartbeatSeconds();
+    Map<String, Object> compose = map(load(ROOT.resolve("infra/compose.yaml")).get(0), "compose.yaml");
+    Map<String, Object> services = map(compose.get("services"), "services");
+    for (String s : List.of("postgres", "temporal", "temporal-ui", "minio", "minio-init", "mlflow", "prometheus", "grafana",
+        "worker-cpu", "worker-gpu"))
+      assertTrue(services.containsKey(s), "compose.yaml: no service " + s);
+    for (Map.Entry<String, Object> e : services.entrySet()) {
+      Map<String, Object> svc = map(e.getValue(), e.getKey());
+      Object env = svc.get("environment");
+      if (env instanceof Map<?, ?> m) {
+        for (Object k : m.keySet())
+          assertFalse(SECRET_NAME.matcher(k.toString()).matches(),
+              e.getKey() + ": environment " + k + " is inline; secrets come from env_file (.env)");
+      } else if (env instanceof List<?> l) {
+        for (Object k : l) assertFalse(SECRET_NAME.matcher(k.toString().split("=")[0]).matches(), e.getKey() + ": " + k);
+      }
+      if (!e.getKey().startsWith("worker-")) continue;
+      assertEquals(".env", String.valueOf(svc.get("env_file")), e.getKey() + ": credentials through env_file .env");
+      assertNotNull(at(svc, "healthcheck.test"), e.getKey() + ": no healthcheck");
+      String grace = String.valueOf(svc.get("stop_grace_period"));
+      assertTrue(grace.matches("\\d+s") && Integer.parseInt(grace.replace("s", "")) >= 2 * hb,
+          e.getKey() + ": stop_grace_period " + grace + " < 2 x heartbeat " + hb);
+      assertEquals("9464", String.valueOf(at(svc, "environment.FEATMAP_METRICS_PORT")), e.getKey() + ": metrics port");
+    }
+    Map<String, Object> gpu = map(services.get("worker-gpu"), "worker-gpu");
+    Object dev = list(at(gpu, "deploy.resources.reservations.devices"), "worker-gpu devices").get(0);
+    assertEquals("nvidia", at(dev, "driver"));
+    assertTrue(list(at(dev, "capabilities"), "capabilities").contains("gpu"));
+    assertTrue(String.valueOf(gpu.get("command")).contains("gpu"), "the GPU worker serves a GPU queue");
+    assertTrue(Files.readString(ROOT.resolve(String.valueOf(at(gpu, "build.dockerfile"))))
+        .contains("FROM ${CUDA_IMAGE}"), "GPU image on the CUDA base");
+
+    // Prometheus scrapes the workers; Grafana gets the dashboards folder
+    String prom = Files.readString(ROOT.resolve("infra/prometheus/prometheus.yml"));
+    assertTrue(prom.contains("worker-cpu") && prom.contains("worker-gpu") && prom.contains("9464"));
+    assertTrue(String.valueOf(at(services.get("grafana"), "volumes")).contains("../dashboards:"));
+  }
+
+  @Test
+  void envExampleHoldsOnlyPlaceholders() throws IOException {
+    for (String line : Files.readAllLines(ROOT.resolve("infra/.env.example"))) {
+      if (line.isBlank() || line.startsWith("#")) continue;
+      String[] kv = line.split("=", 2);
+      if (SECRET_NAME.matcher(kv[0]).matches() && !kv[0].equals("AWS_ACCESS_KEY_ID"))
+        assertTrue(kv[1].isEmpty() || kv[1].startsWith("change-me"), ".env.example: " + kv[0] + " is not a placeholder");
+    }
+    assertTrue(Files.readString(ROOT.resolve("infra/.gitignore")).lines().anyMatch(".env"::equals), "infra/.env is git-ignored");
+  }
+}
