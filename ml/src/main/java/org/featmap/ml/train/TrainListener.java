@@ -1,6 +1,7 @@
 package org.featmap.ml.train;
 
 import java.nio.file.Path;
+import org.featmap.core.contract.Progress;
 
 /** Training events; the activity routes them to the tracking run and to heartbeats. */
 public interface TrainListener {
@@ -14,4 +15,17 @@ public interface TrainListener {
   default void onCheckpoint(int epoch, Path dir, boolean newBestModel) {}
 
   TrainListener NONE = new TrainListener() {};
+
+  /**
+   * Heartbeats through {@link Progress}: one report per committed epoch, with the checkpoint
+   * directory as the resume token (the activity adapter turns it into heartbeat details).
+   */
+  static TrainListener ofProgress(Progress progress, int maxEpochs) {
+    return new TrainListener() {
+      @Override
+      public void onCheckpoint(int epoch, Path dir, boolean newBestModel) {
+        progress.report(epoch + 1L, maxEpochs, dir.toString());
+      }
+    };
+  }
 }

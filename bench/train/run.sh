@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Training benchmark: samples/s of the mapping training loop (batch 32, COMBINED, accumulate 2,
+# AdamW) in Java/DJL (TrainBench) vs PyTorch (bench_torch.py), both with 2 intra-op threads.
+# Usage: bench/train/run.sh [batches] [warmup]   (from anywhere; builds ml's test classes offline)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BATCHES="${1:-8}"
+WARMUP="${2:-2}"
+OUT=bench/out/train
+mkdir -p "$OUT"
+# one reactor run so featmap-core resolves to its target/classes; ml (built last) writes cp.txt last
+mvn -B -q -o -pl ml -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile="$PWD/$OUT/cp.txt" -Dmdep.includeScope=test >/dev/null
+CP="ml/target/classes:ml/target/test-classes:core/target/classes:$(cat "$OUT/cp.txt")"
+: > "$OUT/java.txt"; : > "$OUT/python.txt"
+for spec in "linear 1024 9 9" "transformer 256 9 9"; do
+  # shellcheck disable=SC2086
+  java -cp "$CP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn org.featmap.ml.train.bench.TrainBench $spec "$BATCHES" "$WARMUP" 2>/dev/null | tail -1 >> "$OUT/java.txt"
+  # shellcheck disable=SC2086
+  OMP_NUM_THREADS=2 python3 -c "import torch,sys,runpy; torch.set_num_threads(2); sys.argv=['b']+sys.argv[1:]; runpy.run_path('bench/train/bench_torch.py', run_name='__main__')" $spec "$BATCHES" "$WARMUP" >> "$OUT/python.txt"
+done
+printf '%-26s %14s %16s %8s\n' shape java_samples_s python_samples_s ratio
+join <(sort "$OUT/java.txt") <(sort "$OUT/python.txt") | while read -r op j p; do
+  printf '%-26s %14s %16s %8.2f\n' "$op" "$j" "$p" "$(echo "$j / $p" | bc -l)"
+done
