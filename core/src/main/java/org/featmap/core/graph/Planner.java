@@ -198,7 +198,7 @@ public final class Planner {
                       in("features", testFeatures)));
                   if (norm != null) ins.add(in("norm", norm));
                   Node c = add(Stage.CLASSIFY, "classify" + cell.substring("train".length()),
-                      with(cellParams, "model", model), ins, cell);
+                      with(cellParams, "model", model, "export", bb.export()), ins, cell);
                   reportInputs.add(in("classify", c));
                 }
                 if (model.equals("linear")) {
