@@ -1,0 +1,165 @@
+package org.featmap.ml.reconstruct;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.featmap.ml.features.FeatureStoreReader;
+
+/**
+ * Trains a {@link DecoderModel} to map the features of every row of one layer's store (originals and
+ * manipulated images alike) to that row's image at S×S ({@link DecoderTargets}). Adam (DJL's; this model is
+ * ours, not the reference's), {@link DecoderLoss}, seeded init / split / shuffles: on CPU with a fixed
+ * thread count two runs with the same seed give bit-identical parameters.
+ *
+ * <p>Validation holds out whole originals (all rows sharing class and original id), not single rows: a
+ * manipulated copy of a training image would otherwise make validation an easy interpolation.
+ */
+public final class DecoderTrainStage {
+  private DecoderTrainStage() {}
+
+  public static DecoderResult run(DecoderOptions o, FeatureStoreReader store) throws IOException {
+    int[] fs = store.shape();
+    DecoderShape shape = new DecoderShape(fs[0], fs[1], fs[2], o.imageSize(), o.hiddenWidth());
+    int[][] split = split(store, o.valFraction(), o.seed());
+    int[] train = split[0], val = split[1];
+    byte[] targets = DecoderTargets.load(store, o.imagesDir(), o.imageSize());
+    Files.createDirectories(o.outDir());
+    Engine.getEngine("PyTorch"); // loads libtorch: JniUtils calls before that fail with UnsatisfiedLinkError
+    int threadsBefore = JniUtils.getNumThreads();
+    if (o.threads() > 0) JniUtils.setNumThreads(o.threads());
+    try {
+      return train(o, store, shape, train, val, targets);
+    } finally {
+      if (o.threads() > 0) JniUtils.setNumThreads(threadsBefore); // process-wide in libtorch: leave it as found
+    }
+  }
+
+  private static DecoderResult train(DecoderOptions o, FeatureStoreReader store, DecoderShape shape, int[] train, int[] val,
+      byte[] targets) throws IOException {
+
+    List<Double> trainLoss = new ArrayList<>(), valLoss = new ArrayList<>();
+    double initialVal;
+    long t0 = System.nanoTime();
+    try (Model model = Model.newInstance("decoder", Device.cpu(), "PyTorch")) {
+      DecoderModel.Built built = DecoderModel.build(shape);
+      model.setBlock(built.block());
+      DefaultTrainingConfig cfg = new DefaultTrainingConfig(Loss.l1Loss()) // unused: the loss is computed below
+          .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(o.learningRate())).build())
+          .optDevices(new Device[] {Device.cpu()});
+      try (Trainer trainer = model.newTrainer(cfg)) {
+        trainer.initialize(DecoderModel.inputShape(shape));
+        DecoderModel.reinitialize(built, o.seed());
+        initialVal = evaluate(trainer, store, targets, val, o);
+        for (int epoch = 1; epoch <= o.epochs(); epoch++) {
+          int[] order = shuffled(train, new SplittableRandom(o.seed() * 0x9E3779B97F4A7C15L + epoch));
+          double sum = 0;
+          for (int start = 0; start < order.length; start += o.batchSize()) {
+            int[] rows = Arrays.copyOfRange(order, start, Math.min(order.length, start + o.batchSize()));
+            try (NDManager step = trainer.getManager().newSubManager()) {
+              NDArray x = store.readRows(step, rows);
+              NDArray y = targetBatch(step, targets, rows, o.imageSize());
+              try (GradientCollector gc = trainer.newGradientCollector()) {
+                NDArray pred = trainer.forward(new NDList(x)).singletonOrThrow();
+                NDArray loss = o.loss().compute(pred, y);
+                sum += loss.getFloat() * rows.length;
+                gc.backward(loss);
+              }
+              trainer.step();
+            }
+          }
+          double tl = sum / train.length, vl = evaluate(trainer, store, targets, val, o);
+          trainLoss.add(tl);
+          valLoss.add(vl);
+          o.listener().onEpoch(epoch, o.epochs(), tl, vl);
+          o.progress().report(epoch, o.epochs(), "epoch=" + epoch);
+        }
+      }
+      model.save(o.outDir(), DecoderSidecar.PREFIX);
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    new DecoderSidecar(DecoderSidecar.FORMAT, shape.channels(), shape.featHeight(), shape.featWidth(), shape.imageSize(),
+        shape.hiddenWidth(), store.layer(), store.backbone(), o.loss().name().toLowerCase(), o.epochs(), o.seed(),
+        train.length, val.length, valLoss.get(valLoss.size() - 1)).write(o.outDir());
+    return new DecoderResult(o.outDir(), train.length, val.length, initialVal, List.copyOf(trainLoss), List.copyOf(valLoss),
+        seconds, (double) train.length * o.epochs() / seconds);
+  }
+
+  /** Mean loss over {@code rows} (eval mode, no autograd graph). */
+  private static double evaluate(Trainer trainer, FeatureStoreReader store, byte[] targets, int[] rows, DecoderOptions o) throws IOException {
+    boolean grad = JniUtils.isGradMode();
+    JniUtils.setGradMode(false);
+    try {
+      double sum = 0;
+      for (int start = 0; start < rows.length; start += o.batchSize()) {
+        int[] b = Arrays.copyOfRange(rows, start, Math.min(rows.length, start + o.batchSize()));
+        try (NDManager step = trainer.getManager().newSubManager()) {
+          NDArray pred = trainer.evaluate(new NDList(store.readRows(step, b))).singletonOrThrow();
+          sum += o.loss().compute(pred, targetBatch(step, targets, b, o.imageSize())).getFloat() * b.length;
+        }
+      }
+      return sum / rows.length;
+    } finally {
+      JniUtils.setGradMode(grad);
+    }
+  }
+
+  static NDArray targetBatch(NDManager m, byte[] targets, int[] rows, int size) {
+    int per = 3 * size * size;
+    float[] v = new float[rows.length * per];
+    for (int i = 0; i < rows.length; i++) {
+      int src = rows[i] * per, dst = i * per;
+      for (int k = 0; k < per; k++) v[dst + k] = (targets[src + k] & 0xFF) / 255f;
+    }
+    return m.create(v, new Shape(rows.length, 3, size, size));
+  }
+
+  /**
+   * {train rows, val rows}: originals (class id + original id) sorted, shuffled with {@code seed}, the first
+   * max(1, round(fraction · originals)) held out. Rows keep store order within each part.
+   */
+  static int[][] split(FeatureStoreReader store, double fraction, long seed) {
+    Map<String, List<Integer>> groups = new TreeMap<>();
+    for (int r = 0; r < store.size(); r++) groups.computeIfAbsent(store.classId(r) + "/" + store.originalId(r), k -> new ArrayList<>()).add(r);
+    if (groups.size() < 2)
+      throw new IllegalArgumentException(store.dir() + ": " + groups.size() + " original image(s); the decoder needs at least 2 (one is held out for validation)");
+    List<String> keys = new ArrayList<>(groups.keySet());
+    int[] idx = shuffled(java.util.stream.IntStream.range(0, keys.size()).toArray(), new SplittableRandom(seed));
+    int nVal = (int) Math.max(1, Math.min(keys.size() - 1, Math.round(fraction * keys.size())));
+    boolean[] isVal = new boolean[store.size()];
+    for (int i = 0; i < nVal; i++) for (int r : groups.get(keys.get(idx[i]))) isVal[r] = true;
+    List<Integer> tr = new ArrayList<>(), va = new ArrayList<>();
+    for (int r = 0; r < store.size(); r++) (isVal[r] ? va : tr).add(r);
+    return new int[][] {tr.stream().mapToInt(Integer::intValue).toArray(), va.stream().mapToInt(Integer::intValue).toArray()};
+  }
+
+  /** Fisher–Yates on a copy. */
+  static int[] shuffled(int[] a, SplittableRandom rng) {
+    int[] r = a.clone();
+    for (int i = r.length - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      int t = r[i];
+      r[i] = r[j];
+      r[j] = t;
+    }
+    return r;
+  }
+}
