@@ -15,10 +15,13 @@ public final class Handlers {
     m.put("extract", org.featmap.activities.extract.ExtractStages::extract);
     m.put("normstats", org.featmap.activities.normstats.NormStatsStages::normstats);
     m.put("train", org.featmap.activities.train.TrainStages::train);
+    m.put("test", org.featmap.activities.eval.EvalStages::test);
+    m.put("reconstruct", org.featmap.activities.eval.EvalStages::reconstruct);
     m.put("finetune", org.featmap.activities.classify.ClassifyStages::finetune);
     m.put("classify", org.featmap.activities.classify.ClassifyStages::classify);
     m.put("wxb", org.featmap.activities.analysis.AnalysisStages::wxb);
     m.put("svd", org.featmap.activities.analysis.AnalysisStages::svd);
+    m.put("report", org.featmap.activities.report.ReportStages::report);
     return m;
   }
 }

@@ -120,6 +120,11 @@ public final class StageContext {
         .orElseThrow(() -> new IllegalStateException(task.nodeId() + ": input " + in.nodeId() + " is not committed"));
   }
 
+  /** The committed outputs of any input of this node as a local folder. */
+  public Path inputDirOf(NodeTask.InputRef in) throws IOException {
+    return materialize(in);
+  }
+
   private Path materialize(NodeTask.InputRef in) throws IOException {
     NodeManifest m = inputManifest(in);
     if (store instanceof LocalArtifactStore local) return local.nodeDir(in.stage(), in.key());
