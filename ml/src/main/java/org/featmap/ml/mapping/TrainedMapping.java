@@ -45,6 +45,8 @@ public final class TrainedMapping implements AutoCloseable {
     try {
       MappingModel model = MappingModel.create(ModelType.parse(side.get("model_type").asText()), m,
           side.get("channels").asInt(), side.get("apply_transform").asBoolean(), side.get("manipulation").asText(), 0);
+      // inference only: parameters are not leaves of an autograd graph, so they can be filled in place
+      for (NDArray p : model.stateDict().values()) p.setRequiresGradient(false);
       Map<String, NDArray> state = Safetensors.read(st, m);
       for (Map.Entry<String, NDArray> e : state.entrySet()) model.load(e.getKey(), e.getValue());
       return new TrainedMapping(m, model, side);

@@ -67,7 +67,21 @@ public final class AdamW {
     return out;
   }
 
+  /**
+   * One update. libtorch's grad mode is per thread and on by default; in-place updates of leaf
+   * parameters need it off, whatever thread (e.g. a Temporal activity thread) calls this.
+   */
   public void step() {
+    boolean grad = ai.djl.pytorch.jni.JniUtils.isGradMode();
+    ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+    try {
+      update();
+    } finally {
+      ai.djl.pytorch.jni.JniUtils.setGradMode(grad);
+    }
+  }
+
+  private void update() {
     step++;
     double bc1 = 1 - Math.pow(beta1, step);
     double bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
