@@ -10,7 +10,7 @@ if [[ -x infra/local/services.sh ]]; then
   trap 'infra/local/services.sh stop >/dev/null 2>&1 || true' EXIT
   eval "$(infra/local/env.sh)"
 fi
-if [[ -f python/requirements-test.txt ]]; then
+if [[ -x python/run-tests.sh ]]; then
   python/run-tests.sh
 fi
 mvn -B -ntp verify "$@"

@@ -69,6 +69,7 @@ public final class TrainStages {
         public void onTrainStep(int epoch, long step, double loss) {
           try {
             if (step % 10 == 0) tracker.logMetric(run, "train_loss_step", loss, step);
+            ctx.progress().report(epoch, maxEpochs, "epoch=" + (epoch - 1)); // a heartbeat per batch (the SDK throttles)
           } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
           }
