@@ -40,9 +40,10 @@ public final class DecoderBench {
         NDManager m = trainer.getManager();
         NDArray x = m.randomNormal(new Shape(batch, c, h, w));
         NDArray y = m.randomUniform(0, 1, new Shape(batch, 3, s, s));
-        for (int i = 0; i < 3; i++) step(trainer, x, y);
+        String mode = a.length > 8 ? a[8] : "train";
+        for (int i = 0; i < 3; i++) step(trainer, x, y, mode);
         long t0 = System.nanoTime();
-        for (int i = 0; i < steps; i++) step(trainer, x, y);
+        for (int i = 0; i < steps; i++) step(trainer, x, y, mode);
         double dt = (System.nanoTime() - t0) / 1e9;
         System.out.printf("djl %s threads=%d C=%d h=%d w=%d S=%d width=%d batch=%d: %.1f samples/s%n", Engine.getEngine("PyTorch").getVersion(),
             threads, c, h, w, s, width, batch, steps * batch / dt);
@@ -50,8 +51,15 @@ public final class DecoderBench {
     }
   }
 
-  static void step(Trainer trainer, NDArray x, NDArray y) {
+  /** mode: train (forward, loss, backward, Adam), backward (no optimiser step), forward (eval, no grad). */
+  static void step(Trainer trainer, NDArray x, NDArray y, String mode) {
     try (NDManager scope = trainer.getManager().newSubManager()) {
+      if (mode.equals("forward")) {
+        JniUtils.setGradMode(false);
+        trainer.evaluate(new NDList(x)).singletonOrThrow().attach(scope);
+        JniUtils.setGradMode(true);
+        return;
+      }
       try (GradientCollector gc = trainer.newGradientCollector()) {
         NDArray pred = trainer.forward(new NDList(x)).singletonOrThrow();
         pred.attach(scope);
@@ -59,7 +67,7 @@ public final class DecoderBench {
         loss.attach(scope);
         gc.backward(loss);
       }
-      trainer.step();
+      if (mode.equals("train")) trainer.step();
     }
   }
 }
