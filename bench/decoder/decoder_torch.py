@@ -21,7 +21,8 @@ class Resample(nn.Module):
     def forward(self, x):
         if self.mode == "nearest":
             return F.interpolate(x, size=(self.side, self.side), mode="nearest")
-        return F.interpolate(x, size=(self.side, self.side), mode="bilinear", align_corners=False)
+        # DJL's PyTorch engine calls interpolate with antialias=True (matters when shrinking only)
+        return F.interpolate(x, size=(self.side, self.side), mode="bilinear", align_corners=False, antialias=True)
 
 
 def build(c, h, w, s, width, min_width=16):
