@@ -121,6 +121,11 @@ class DecoderTrainStageTest {
         List<RgbImage> ra = a.reconstruct(x), rb = b.reconstruct(x);
         for (int i = 0; i < ra.size(); i++) assertArrayEquals(ra.get(i).rgb(), rb.get(i).rgb());
         assertArrayEquals(Decoder.toImage(fa, 0, 32).rgb(), ra.get(0).rgb());
+        // the saved model is the trained one: its validation loss recomputed after loading is the reported one
+        int[] val = DecoderTrainStage.split(store, 0.2, 11L)[1];
+        byte[] targets = DecoderTargets.load(store, images, 32);
+        double l1 = DecoderLoss.L1.compute(a.forward(store.readRows(m, val)), DecoderTrainStage.targetBatch(m, targets, val, 32)).getFloat();
+        assertEquals(res.finalValLoss(), l1, 1e-6);
       }
       assertThrows(IOException.class, () -> Decoder.load(tmp.resolve("nowhere")));
     }
