@@ -10,6 +10,7 @@ import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.initializer.Initializer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,9 @@ public final class DecoderModel {
     }
     if (side != s.imageSize()) net.add(resample(s.imageSize(), Mode.BILINEAR));
     net.add(conv(convs, 3, 3)).add(Activation.sigmoidBlock());
+    // placeholders until reinitialize(): DJL's default (Xavier) would draw from libtorch's global generator
+    net.setInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT);
+    net.setInitializer(Initializer.ZEROS, Parameter.Type.BIAS);
     return new Built(net, List.copyOf(convs));
   }
 
