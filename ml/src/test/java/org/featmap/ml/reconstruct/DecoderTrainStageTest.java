@@ -137,6 +137,27 @@ class DecoderTrainStageTest {
       DecoderResult a = DecoderTrainStage.run(options(tmp.resolve("seedA"), 2), store);
       DecoderResult b = DecoderTrainStage.run(options(tmp.resolve("seedB"), 2), store);
       DecoderResult c = DecoderTrainStage.run(options(tmp.resolve("seedC"), 2).withTraining(DecoderLoss.L1, 3e-3f, 8, 2, 12L), store);
+      // same run on a fresh thread with libtorch's (thread-local) grad mode on, as in a worker thread that never ran
+      // a Backbone (which turns it off): same numbers
+      DecoderResult[] fresh = new DecoderResult[1];
+      Throwable[] failed = new Throwable[1];
+      Thread t = new Thread(() -> {
+        try {
+          ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+          fresh[0] = DecoderTrainStage.run(options(tmp.resolve("seedFresh"), 2), store);
+          assertTrue(ai.djl.pytorch.jni.JniUtils.isGradMode(), "grad mode restored");
+        } catch (Throwable e) {
+          failed[0] = e;
+        }
+      });
+      t.start();
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      if (failed[0] != null) throw new AssertionError("training on a fresh thread failed", failed[0]);
+      assertEquals(a.valLoss(), fresh[0].valLoss());
       assertEquals(a.valLoss(), b.valLoss());
       assertEquals(a.trainLoss(), b.trainLoss());
       assertArrayEquals(Files.readAllBytes(a.modelDir().resolve("decoder-0000.params")), Files.readAllBytes(b.modelDir().resolve("decoder-0000.params")));
