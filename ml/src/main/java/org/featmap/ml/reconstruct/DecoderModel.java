@@ -10,6 +10,7 @@ import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.initializer.Initializer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +23,11 @@ import java.util.SplittableRandom;
  *
  * <pre>
  *   features (N,C,h,w)
- *   → bilinear resample to base×base          (only if h,w ≠ base; see {@link DecoderShape})
+ *   → bilinear (antialiased) resample to base×base   (only if h,w ≠ base; see {@link DecoderShape})
  *   → 1×1 conv C→W, GroupNorm, ReLU
  *   → 3×3 conv W→W, GroupNorm, ReLU
  *   → k × [nearest upsample ×2 → 3×3 conv → GroupNorm → ReLU]   (widths W/2, W/4, …, floor 16)
- *   → bilinear resample to S×S                 (only if base·2^k ≠ S)
+ *   → bilinear (antialiased) resample to S×S         (only if base·2^k ≠ S)
  *   → 3×3 conv →3, sigmoid                      image in [0,1], (N,3,S,S)
  * </pre>
  *
@@ -57,6 +58,9 @@ public final class DecoderModel {
     }
     if (side != s.imageSize()) net.add(resample(s.imageSize(), Mode.BILINEAR));
     net.add(conv(convs, 3, 3)).add(Activation.sigmoidBlock());
+    // placeholders until reinitialize(): DJL's default (Xavier) would draw from libtorch's global generator
+    net.setInitializer(Initializer.ZEROS, Parameter.Type.WEIGHT);
+    net.setInitializer(Initializer.ZEROS, Parameter.Type.BIAS);
     return new Built(net, List.copyOf(convs));
   }
 
@@ -113,7 +117,11 @@ public final class DecoderModel {
     }
   }
 
-  /** {@code F.interpolate(x, size=(side, side), mode, align_corners=False)}; differentiable. */
+  /**
+   * {@code F.interpolate(x, size=(side, side), mode, align_corners=False)}, differentiable. DJL's PyTorch engine
+   * passes {@code antialias=True}: for bilinear this changes the result when shrinking (e.g. feat3 9×9 → 8×8),
+   * not when enlarging; the PyTorch twin in bench/decoder does the same (checked by DecoderParityTest).
+   */
   private static LambdaBlock resample(int side, Mode mode) {
     return LambdaBlock.singleton(x -> x.getNDArrayInternal().interpolation(new long[] {side, side}, mode.djl, false),
         "resample_" + mode.name().toLowerCase() + "_" + side);

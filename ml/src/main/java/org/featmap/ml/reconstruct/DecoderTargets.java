@@ -18,9 +18,14 @@ import org.featmap.ml.images.RgbImage;
 final class DecoderTargets {
   private DecoderTargets() {}
 
-  /** Rows' targets as CHW uint8, {@code 3·S·S} bytes per row, in row order (decoded in parallel). */
+  /**
+   * Rows' targets as CHW uint8, {@code 3·S·S} bytes per row, in row order (decoded in parallel), held in memory
+   * for the whole training: 12 KiB per row at S=64 (CUB train with 12 manipulations, ~78k rows: ~0.9 GiB).
+   */
   static byte[] load(FeatureStoreReader store, Path imagesDir, int size) {
     int n = store.size(), per = 3 * size * size;
+    if ((long) n * per > Integer.MAX_VALUE - 8)
+      throw new IllegalArgumentException(store.dir() + ": " + n + " rows × 3×" + size + "² target bytes exceed 2 GiB held in memory; use a smaller imageSize or fewer rows");
     byte[] out = new byte[n * per];
     try {
       IntStream.range(0, n).parallel().forEach(r -> {

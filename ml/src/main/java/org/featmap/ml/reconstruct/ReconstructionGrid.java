@@ -24,7 +24,8 @@ public final class ReconstructionGrid {
   private ReconstructionGrid() {}
 
   public static final int PAD = 4;
-  public static final int HEADER = 22;
+  /** Header band: room for column labels of up to two lines. */
+  public static final int HEADER = 36;
   public static final int MIN_CELL = 128;
 
   /** Writes the grid to {@code png} and returns its (width, height). */
@@ -57,9 +58,12 @@ public final class ReconstructionGrid {
       g.setFont(font);
       g.setColor(Color.BLACK);
       for (int c = 0; c < cols; c++) {
-        String s = fit(colLabels.get(c), fm, cell);
-        int x = labelW + c * (cell + PAD) + (cell - fm.stringWidth(s)) / 2;
-        g.drawString(s, x, HEADER - 6);
+        List<String> lines = wrap(colLabels.get(c), fm, cell);
+        for (int i = 0; i < lines.size(); i++) {
+          String s = lines.get(i);
+          int x = labelW + c * (cell + PAD) + (cell - fm.stringWidth(s)) / 2;
+          g.drawString(s, x, HEADER - 6 - (lines.size() - 1 - i) * fm.getHeight());
+        }
       }
       for (int r = 0; r < rows.size(); r++) {
         int y = HEADER + r * (cell + PAD);
@@ -90,6 +94,16 @@ public final class ReconstructionGrid {
     int cell = MIN_CELL;
     for (RgbImage[] row : rows) for (RgbImage img : row) if (img != null) cell = Math.max(cell, Math.max(img.width(), img.height()));
     return cell;
+  }
+
+  /** Greedy word wrap to at most two lines of {@code width}; the rest is cut with an ellipsis. */
+  static List<String> wrap(String label, FontMetrics fm, int width) {
+    String[] words = label.split(" ");
+    String first = words[0];
+    int i = 1;
+    while (i < words.length && fm.stringWidth(first + " " + words[i]) <= width) first += " " + words[i++];
+    if (i == words.length) return List.of(fit(first, fm, width));
+    return List.of(fit(first, fm, width), fit(String.join(" ", java.util.Arrays.copyOfRange(words, i, words.length)), fm, width));
   }
 
   private static String fit(String s, FontMetrics fm, int width) {

@@ -94,6 +94,7 @@ class DecoderTrainStageTest {
           }
         own /= n;
         other /= nOther;
+        writeGrid(store, rec, targets, Path.of("target", "test-output", "decoder-feat3-grid.png")); // kept for a look
         System.out.printf("DECODER feat3 own-image MSE %.1f, other-image MSE %.1f%n", own, other);
         assertTrue(own < 0.6 * other, "own-image MSE " + own + " vs other-image MSE " + other);
       }
@@ -120,6 +121,11 @@ class DecoderTrainStageTest {
         List<RgbImage> ra = a.reconstruct(x), rb = b.reconstruct(x);
         for (int i = 0; i < ra.size(); i++) assertArrayEquals(ra.get(i).rgb(), rb.get(i).rgb());
         assertArrayEquals(Decoder.toImage(fa, 0, 32).rgb(), ra.get(0).rgb());
+        // the saved model is the trained one: its validation loss recomputed after loading is the reported one
+        int[] val = DecoderTrainStage.split(store, 0.2, 11L)[1];
+        byte[] targets = DecoderTargets.load(store, images, 32);
+        double l1 = DecoderLoss.L1.compute(a.forward(store.readRows(m, val)), DecoderTrainStage.targetBatch(m, targets, val, 32)).getFloat();
+        assertEquals(res.finalValLoss(), l1, 1e-6);
       }
       assertThrows(IOException.class, () -> Decoder.load(tmp.resolve("nowhere")));
     }
@@ -131,11 +137,62 @@ class DecoderTrainStageTest {
       DecoderResult a = DecoderTrainStage.run(options(tmp.resolve("seedA"), 2), store);
       DecoderResult b = DecoderTrainStage.run(options(tmp.resolve("seedB"), 2), store);
       DecoderResult c = DecoderTrainStage.run(options(tmp.resolve("seedC"), 2).withTraining(DecoderLoss.L1, 3e-3f, 8, 2, 12L), store);
+      // same run on a fresh thread with libtorch's (thread-local) grad mode on, as in a worker thread that never ran
+      // a Backbone (which turns it off): same numbers
+      DecoderResult[] fresh = new DecoderResult[1];
+      Throwable[] failed = new Throwable[1];
+      Thread t = new Thread(() -> {
+        try {
+          ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+          fresh[0] = DecoderTrainStage.run(options(tmp.resolve("seedFresh"), 2), store);
+          assertTrue(ai.djl.pytorch.jni.JniUtils.isGradMode(), "grad mode restored");
+        } catch (Throwable e) {
+          failed[0] = e;
+        }
+      });
+      t.start();
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      if (failed[0] != null) throw new AssertionError("training on a fresh thread failed", failed[0]);
+      assertEquals(a.valLoss(), fresh[0].valLoss());
       assertEquals(a.valLoss(), b.valLoss());
       assertEquals(a.trainLoss(), b.trainLoss());
       assertArrayEquals(Files.readAllBytes(a.modelDir().resolve("decoder-0000.params")), Files.readAllBytes(b.modelDir().resolve("decoder-0000.params")));
       assertNotEquals(a.trainLoss(), c.trainLoss());
     }
+  }
+
+  /** original | manipulated | their reconstructions, for three originals; checks the PNG is drawn from them. */
+  static void writeGrid(FeatureStoreReader store, List<RgbImage> rec, byte[] targets, Path png) throws IOException {
+    List<RgbImage[]> rows = new ArrayList<>();
+    List<String> labels = new ArrayList<>();
+    for (int r = 0; r < store.size() && rows.size() < 3; r++) {
+      if (store.manipulation(r).equals("resized")) continue;
+      int orig = -1;
+      for (int q = 0; q < store.size(); q++)
+        if (store.manipulation(q).equals("resized") && store.originalId(q).equals(store.originalId(r)) && store.classId(q) == store.classId(r)) orig = q;
+      if (orig < 0) continue;
+      rows.add(new RgbImage[] {target(targets, orig, 32), target(targets, r, 32), rec.get(r), rec.get(orig)});
+      labels.add(store.originalId(r) + " " + store.manipulation(r));
+      r += 7; // next original
+    }
+    int[] wh = ReconstructionGrid.write(png, rows, labels, List.of("original", "manipulated (target)", "reconstructed target", "reconstructed original"));
+    java.awt.image.BufferedImage bi = javax.imageio.ImageIO.read(png.toFile());
+    assertEquals(wh[0], bi.getWidth());
+    assertEquals(ReconstructionGrid.HEADER + 3 * (ReconstructionGrid.MIN_CELL + ReconstructionGrid.PAD) + ReconstructionGrid.PAD, bi.getHeight());
+    java.util.Set<Integer> colours = new java.util.HashSet<>();
+    for (int y = 0; y < bi.getHeight(); y += 3) for (int x = 0; x < bi.getWidth(); x += 3) colours.add(bi.getRGB(x, y));
+    assertTrue(colours.size() > 100, "grid has only " + colours.size() + " colours");
+  }
+
+  static RgbImage target(byte[] chw, int row, int size) {
+    int plane = size * size, off = row * 3 * plane;
+    RgbImage img = RgbImage.blank(size, size);
+    for (int c = 0; c < 3; c++) for (int i = 0; i < plane; i++) img.set(i % size, i / size, c, chw[off + c * plane + i] & 0xFF);
+    return img;
   }
 
   static double mse(RgbImage img, byte[] chwTargets, int row, int size) {
