@@ -123,8 +123,10 @@ final class RunCommand implements Callable<Integer> {
       System.out.printf("nodes: %d done (%d computed, %d cache hits), %d failed, %d skipped%n", done, done - cached, cached,
           s.total(SweepStatus.StageCount::failed), s.total(SweepStatus.StageCount::skipped));
       double wall = secs * 1000;
-      System.out.printf("time: wall %.1f s, computing %.1f s (busy %.1f s), orchestration overhead %.2f%%%n", secs,
-          s.computeMillis() / 1000.0, s.busyMillis() / 1000.0, 100.0 * Math.max(0, wall - s.busyMillis()) / wall);
+      if (s.computeMillis() > 0)
+        System.out.printf("time: wall %.1f s, computing %.1f s (busy %.1f s), orchestration overhead %.2f%%%n", secs,
+            s.computeMillis() / 1000.0, s.busyMillis() / 1000.0, 100.0 * Math.max(0, wall - s.busyMillis()) / wall);
+      else System.out.printf("time: wall %.1f s, nothing computed%n", secs);
       s.failures().forEach((id, why) -> System.out.println("  " + id + ": " + why));
       if (recordHistory != null) Histories.record(client, workflowId, recordHistory);
       return s.failures().isEmpty() ? 0 : 3;

@@ -7,9 +7,16 @@ import org.featmap.core.contract.SweepStatus;
 final class StatusPrinter {
   private StatusPrinter() {}
 
+  /** Stages in graph order (a status that came through JSON has lost its map order). */
+  static java.util.List<Map.Entry<String, SweepStatus.StageCount>> ordered(SweepStatus s) {
+    java.util.List<Map.Entry<String, SweepStatus.StageCount>> l = new java.util.ArrayList<>(s.stages().entrySet());
+    l.sort(java.util.Comparator.comparingInt(e -> org.featmap.core.graph.Stage.of(e.getKey()).ordinal()));
+    return l;
+  }
+
   static String render(SweepStatus s) {
     StringBuilder sb = new StringBuilder();
-    for (Map.Entry<String, SweepStatus.StageCount> e : s.stages().entrySet()) {
+    for (Map.Entry<String, SweepStatus.StageCount> e : ordered(s)) {
       SweepStatus.StageCount c = e.getValue();
       int width = 24;
       int filled = c.total() == 0 ? 0 : (int) Math.round(width * (double) (c.done() + c.failed() + c.skipped()) / c.total());
@@ -26,7 +33,7 @@ final class StatusPrinter {
 
   static String oneLine(SweepStatus s) {
     StringBuilder sb = new StringBuilder();
-    for (Map.Entry<String, SweepStatus.StageCount> e : s.stages().entrySet()) {
+    for (Map.Entry<String, SweepStatus.StageCount> e : ordered(s)) {
       SweepStatus.StageCount c = e.getValue();
       sb.append(e.getKey()).append(' ').append(c.done()).append('/').append(c.total());
       if (c.running() > 0) sb.append(" (").append(c.running()).append(" running)");
