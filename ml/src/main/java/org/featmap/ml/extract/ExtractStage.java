@@ -1,5 +1,6 @@
 package org.featmap.ml.extract;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -41,7 +42,10 @@ public final class ExtractStage {
 
   public static ExtractReport run(ExtractOptions o) throws IOException {
     long t0 = System.nanoTime();
-    if (o.threads() > 0) JniUtils.setNumThreads(o.threads());
+    if (o.threads() > 0) {
+      Engine.getEngine("PyTorch"); // loads libtorch; the JNI call below needs it
+      JniUtils.setNumThreads(o.threads());
+    }
     List<Sample> samples = ImageFolderSamples.enumerate(o.imagesDir(), o.sourceFolder());
     try (Backbone backbone = Backbone.open(o.backboneDir(), o.device(), o.layers())) {
       Preprocess pre = Preprocess.of(backbone.manifest());
