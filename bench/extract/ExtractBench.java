@@ -27,6 +27,7 @@ public class ExtractBench {
   public static void main(String[] a) throws Exception {
     Path backbone = Path.of(a[0]), images = Path.of(a[1]), work = Path.of(a[2]);
     double flopsPerImage = Double.parseDouble(a[3]);
+    String mode = a.length > 4 ? a[4] : "all"; // e2e | storage | compute | all
     int threads = 2, batch = 16;
     try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
       m.zeros(new Shape(1)).add(1); // engine init, the counterpart of `import torch`
@@ -37,10 +38,11 @@ public class ExtractBench {
     Path f32 = work.resolve("java-f32");
     ExtractReport r = ExtractStage.run(ExtractOptions.of(backbone, images, f32).withBatch(batch, 512)
         .withRuntime(Device.cpu(), threads, null));
-    System.out.printf("A java_img_per_s=%.3f images=%d seconds=%.2f failures=%d%n", r.rows() / r.seconds(), r.rows(), r.seconds(), r.failures().size());
+    if (mode.equals("e2e") || mode.equals("all"))
+      System.out.printf("A java_img_per_s=%.3f images=%d seconds=%.2f failures=%d%n", r.rows() / r.seconds(), r.rows(), r.seconds(), r.failures().size());
 
     // (b) bytes per sample of each dtype x compression, re-encoding the float32 store
-    for (String layer : r.layerDirs().keySet()) {
+    for (String layer : (mode.equals("storage") || mode.equals("all")) ? r.layerDirs().keySet() : java.util.Set.<String>of()) {
       try (FeatureStoreReader in = FeatureStoreReader.open(r.layerDirs().get(layer))) {
         long ref = (long) in.channels() * in.height() * in.width() * 4;
         for (FeatureDType d : FeatureDType.values()) {
@@ -85,6 +87,7 @@ public class ExtractBench {
     }
 
     // (c) libtorch forward GFLOP/s (batch 8) and a float32 matmul figure through DJL
+    if (!(mode.equals("compute") || mode.equals("all"))) return;
     try (Backbone b = Backbone.open(backbone, Device.cpu(), List.of());
         NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
       int crop = b.manifest().crop();
