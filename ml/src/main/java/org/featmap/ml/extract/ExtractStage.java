@@ -1,5 +1,6 @@
 package org.featmap.ml.extract;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -31,7 +32,7 @@ import org.featmap.ml.features.SampleRow;
 /**
  * Stage S3 (spec §3): enumerate images (§3.4), preprocess (§3.2), run the backbone in batches and
  * stream every requested layer into its Arrow feature store. Memory is bounded by two batches (the
- * next one is decoded on a helper thread while libtorch runs the current one). Resumes after the
+ * next one is decoded on a helper thread while libtorch runs the current one, if a core is free). Resumes after the
  * last complete shard; undecodable images are listed in the report and skipped.
  */
 public final class ExtractStage {
@@ -41,7 +42,10 @@ public final class ExtractStage {
 
   public static ExtractReport run(ExtractOptions o) throws IOException {
     long t0 = System.nanoTime();
-    if (o.threads() > 0) JniUtils.setNumThreads(o.threads());
+    if (o.threads() > 0) {
+      Engine.getEngine("PyTorch"); // loads libtorch; the JNI call below needs it
+      JniUtils.setNumThreads(o.threads());
+    }
     List<Sample> samples = ImageFolderSamples.enumerate(o.imagesDir(), o.sourceFolder());
     try (Backbone backbone = Backbone.open(o.backboneDir(), o.device(), o.layers())) {
       Preprocess pre = Preprocess.of(backbone.manifest());
@@ -75,11 +79,14 @@ public final class ExtractStage {
         List<Failure> failures = new ArrayList<>();
         int crop = pre.crop();
         int start = resume, processed = 0;
-        Future<Prepared> next = start < samples.size() ? decoder.submit(() -> prepare(samples, start, o.batchSize(), pre)) : null;
+        // Decode the next batch during the forward only when a core is free for it: with libtorch's
+        // OpenMP threads on every core, an extra busy thread slows the forward more than it saves.
+        boolean overlap = Runtime.getRuntime().availableProcessors() > JniUtils.getNumThreads();
+        Future<Prepared> next = start < samples.size() ? submit(decoder, overlap, () -> prepare(samples, start, o.batchSize(), pre)) : null;
         while (next != null) {
           Prepared batch = get(next);
           int after = batch.nextSampleId();
-          next = after < samples.size() ? decoder.submit(() -> prepare(samples, after, o.batchSize(), pre)) : null;
+          next = after < samples.size() ? submit(decoder, overlap, () -> prepare(samples, after, o.batchSize(), pre)) : null;
           failures.addAll(batch.failures());
           if (!batch.ok().isEmpty()) {
             try (NDManager m = NDManager.newBaseManager(o.device(), "PyTorch")) {
@@ -145,8 +152,20 @@ public final class ExtractStage {
     return new Prepared(ok, used, failures, to);
   }
 
+  private static Future<Prepared> submit(ExecutorService decoder, boolean overlap, java.util.concurrent.Callable<Prepared> task) {
+    if (overlap) return decoder.submit(task);
+    return new LazyTask(task); // run by get(), on the calling thread, after the current batch's forward
+  }
+
+  private static final class LazyTask extends java.util.concurrent.FutureTask<Prepared> {
+    LazyTask(java.util.concurrent.Callable<Prepared> task) {
+      super(task);
+    }
+  }
+
   private static Prepared get(Future<Prepared> f) throws IOException {
     try {
+      if (f instanceof LazyTask t) t.run();
       return f.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
