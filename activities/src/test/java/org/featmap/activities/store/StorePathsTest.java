@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 class StorePathsTest {
   @Test
   void acceptsOrdinaryNames() {
-    for (String ok : List.of("a", "weights/model.pt", "split=train/shard-0001.arrow", "x.y_z+1@2,3", "a/b/c/d.json")) {
+    for (String ok : List.of("a", "weights/model.pt", "split=train/shard-0001.arrow", "x.y_z+1@2,3", "a/b/c/d.json",
+        // real class folder names (Stanford Cars) have spaces; Qwen prompts have apostrophes
+        "augmented_test/AM General Hummer SUV 2000/direct/00001_resized.jpg", "car's (x)")) {
       assertEquals(ok, StorePaths.checkRelative(ok));
     }
     assertDoesNotThrow(() -> StorePaths.checkStageKey("train", "0123abcdef"));
@@ -22,7 +24,7 @@ class StorePathsTest {
   @Test
   void rejectsEscapesAndOddCharactersWithOneLine() {
     for (String bad : List.of("..", "../a", "a/..", "a/../b", ".", "./a", "/abs", "\\abs", "C:/x", "a//b", "a/", "",
-        "sp ace", "tab\t", "nl\nx", "q'uote", "star*", "semi;colon", "ü", "manifest.json", "a".repeat(1025))) {
+        ".hidden", "a/.tmp", "tab\t", "nl\nx", "star*", "semi;colon", "ü", "manifest.json", "a".repeat(1025))) {
       var e = assertThrows(IllegalArgumentException.class, () -> StorePaths.checkRelative(bad), bad);
       assertFalse(e.getMessage().contains("\n"), e.getMessage());
       assertTrue(e.getMessage().startsWith("bad artifact path"), e.getMessage());
