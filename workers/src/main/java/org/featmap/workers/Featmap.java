@@ -20,6 +20,11 @@ import picocli.CommandLine.Command;
       WorkerCommand.class,
       StageCommands.Synth.class,
       StageCommands.Manipulate.class,
+      MoreStageCommands.ExportBackbone.class,
+      MoreStageCommands.Extract.class,
+      MoreStageCommands.Features.class,
+      MoreStageCommands.Train.class,
+      MoreStageCommands.Report.class,
       CommandLine.HelpCommand.class
     })
 public final class Featmap implements Callable<Integer> {

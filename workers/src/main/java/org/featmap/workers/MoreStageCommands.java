@@ -1,0 +1,197 @@
+package org.featmap.workers;
+
+import ai.djl.Device;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.featmap.activities.normstats.NormStatsStages;
+import org.featmap.activities.report.ReportStages;
+import org.featmap.activities.stage.NodeRunner;
+import org.featmap.activities.store.LocalArtifactStore;
+import org.featmap.core.config.ConfigLoader;
+import org.featmap.core.config.SweepConfig;
+import org.featmap.core.contract.NodeResult;
+import org.featmap.core.contract.NodeTask;
+import org.featmap.core.contract.Progress;
+import org.featmap.core.graph.ContentKeys;
+import org.featmap.core.graph.ExperimentGraph;
+import org.featmap.core.graph.Node;
+import org.featmap.core.graph.Planner;
+import org.featmap.core.graph.Stage;
+import org.featmap.core.tracking.Tracker;
+import org.featmap.ml.extract.ExtractOptions;
+import org.featmap.ml.extract.ExtractReport;
+import org.featmap.ml.extract.ExtractStage;
+import org.featmap.ml.features.FeatureCompression;
+import org.featmap.ml.features.FeatureDType;
+import org.featmap.ml.features.FeatureExport;
+import org.featmap.ml.features.FeatureStoreReader;
+import org.featmap.ml.mapping.ModelType;
+import org.featmap.ml.normstats.NormStats;
+import org.featmap.ml.train.TrainListener;
+import org.featmap.ml.train.TrainOptions;
+import org.featmap.ml.train.TrainResult;
+import org.featmap.ml.train.TrainStage;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Stage commands for extraction, training and the report: the same ml entry points as the graph. */
+final class MoreStageCommands {
+  private MoreStageCommands() {}
+
+  @Command(name = "export-backbone", mixinStandardHelpOptions = true,
+      description = "Exports a timm backbone to per-stage TorchScript + manifest (runs python/export_backbone.py;"
+          + " needs python/requirements-export.txt).")
+  static final class ExportBackbone implements Callable<Integer> {
+    @Option(names = "--timm-id", required = true) String timmId;
+    @Option(names = "--out", required = true) Path out;
+    @Option(names = "--input-size", required = true) int inputSize;
+    @Option(names = "--timm-kwargs", description = "JSON of timm.create_model kwargs") String kwargs;
+    @Option(names = "--pretrained", description = "download pretrained weights (needs hub access)") boolean pretrained;
+    @Option(names = "--python", defaultValue = "python3") String python;
+
+    @Override
+    public Integer call() throws Exception {
+      Path script = Path.of(System.getProperty("featmap.home", ".")).resolve("python/export_backbone.py");
+      if (!Files.isRegularFile(script)) throw new IllegalArgumentException("no " + script + " (run from the repository root)");
+      List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--timm-id", timmId, "--out", out.toString(),
+          "--input-size", Integer.toString(inputSize), pretrained ? "--pretrained" : "--random-init"));
+      if (kwargs != null) cmd.addAll(List.of("--timm-kwargs", kwargs));
+      return new ProcessBuilder(cmd).inheritIO().start().waitFor();
+    }
+  }
+
+  @Command(name = "extract", mixinStandardHelpOptions = true,
+      description = "Extracts backbone features of augmented images into Arrow feature stores (spec §3), as the extract node.")
+  static final class Extract implements Callable<Integer> {
+    @Option(names = "--backbone", required = true, description = "export folder with manifest.json") Path backbone;
+    @Option(names = "--images", required = true, description = "an images/augmented_<split> folder") Path images;
+    @Option(names = "--layer", required = true, split = ",", description = "layers, e.g. feat3 or feat0,feat1") List<String> layers;
+    @Option(names = "--out", required = true) Path out;
+    @Option(names = "--source", defaultValue = "direct") String source;
+    @Option(names = "--split", defaultValue = "train") String split;
+    @Option(names = "--dataset", defaultValue = "dataset") String dataset;
+    @Option(names = "--dtype", defaultValue = "float32") String dtype;
+    @Option(names = "--compression", defaultValue = "none") String compression;
+    @Option(names = "--batch", defaultValue = "16") int batch;
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu[:index]") String device;
+
+    @Override
+    public Integer call() throws Exception {
+      List<String> ls = new ArrayList<>();
+      for (String l : layers) ls.add(l.matches("[0-9]") ? "feat" + l : l);
+      ExtractReport r = ExtractStage.run(new ExtractOptions(backbone, images, source, out, ls, dataset, split, batch, 512,
+          FeatureDType.parse(dtype), FeatureCompression.parse(compression), Device.fromName(device), 0, Progress.NONE));
+      System.out.printf("%d rows of %d samples, %.2f images/s; stores: %s%n", r.rows(), r.samples(), r.imagesPerSecond(),
+          r.layerDirs().values());
+      r.failures().forEach(f -> System.out.println("  failed: " + f.path() + ": " + f.error()));
+      return r.failures().isEmpty() ? 0 : 3;
+    }
+  }
+
+  @Command(name = "features", mixinStandardHelpOptions = true, description = "Feature store tools.",
+      subcommands = {FeaturesExport.class})
+  static final class Features implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      new picocli.CommandLine(this).usage(System.out);
+      return 0;
+    }
+  }
+
+  @Command(name = "export", mixinStandardHelpOptions = true,
+      description = "Writes a feature store as <key>.npy (N,C,H,W float32), meta.jsonl and pairs.csv for numpy users.")
+  static final class FeaturesExport implements Callable<Integer> {
+    @Option(names = "--store", required = true, description = "one layer's feature store folder") Path store;
+    @Option(names = "--format", defaultValue = "npy", description = "npy (the only format)") String format;
+    @Option(names = "--out", required = true) Path out;
+    @Option(names = "--key", description = "array name (default: the store's layer)") String key;
+
+    @Override
+    public Integer call() throws Exception {
+      if (!format.equals("npy")) throw new IllegalArgumentException("--format '" + format + "': allowed is npy");
+      try (FeatureStoreReader r = FeatureStoreReader.open(store)) {
+        FeatureExport.toNpy(r, key != null ? key : r.layer(), out);
+        System.out.printf("wrote %d rows to %s%n", r.size(), out);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = "Trains one mapping cell (spec §6) on a feature store, as the train node (reference hyper-parameters).")
+  static final class Train implements Callable<Integer> {
+    @Option(names = "--features", required = true, description = "one layer's train feature store") Path features;
+    @Option(names = "--manipulation", required = true) String manipulation;
+    @Option(names = "--layer", required = true) String layer;
+    @Option(names = "--model", required = true, description = "linear, mlp, cnn or transformer") String model;
+    @Option(names = "--apply-transform", description = "the fixed spatial transform of §5.7 first") boolean applyTransform;
+    @Option(names = "--norm", description = "norm.json of the normstats node (normalised layers)") Path norm;
+    @Option(names = "--out", required = true) Path out;
+    @Option(names = "--max-epochs", defaultValue = "100") int maxEpochs;
+    @Option(names = "--batch-size", defaultValue = "32") int batchSize;
+    @Option(names = "--device", defaultValue = "cpu") String device;
+
+    @Override
+    public Integer call() throws Exception {
+      String l = layer.matches("[0-9]") ? "feat" + layer : layer;
+      Optional<NormStats> ns = norm == null ? Optional.empty() : Optional.of(NormStatsStages.read(norm));
+      TrainOptions o = TrainOptions.defaults(ModelType.parse(model), applyTransform, manipulation, out.resolve("checkpoints"),
+          out.resolve("model"), new TrainOptions.ModelInfo("backbone", "dataset", "group", l))
+          .withMaxEpochs(maxEpochs).withBatchSize(batchSize);
+      o = new TrainOptions(o.modelType(), o.applyTransform(), o.manipulation(), o.loss(), o.learningRate(), o.weightDecay(),
+          o.batchSize(), o.accumulateBatches(), o.maxEpochs(), o.subsetSize(), o.valRatio(), o.esMinDelta(), o.esPatience(),
+          o.checkpointEvery(), o.plateauFactor(), o.plateauPatience(), o.plateauThreshold(), o.minLr(), device, o.seed(),
+          o.checkpointDir(), o.outputDir(), o.info());
+      try (FeatureStoreReader r = FeatureStoreReader.open(features)) {
+        TrainResult res = TrainStage.run(o, r.pairDataset(manipulation), ns, new TrainListener() {
+          @Override
+          public void onEpochEnd(int epoch, double trainLoss, double valLoss, double lr) {
+            System.out.printf("epoch %d: train %.6f val %.6f lr %.2e%n", epoch, trainLoss, valLoss, lr);
+          }
+        });
+        System.out.printf("best epoch %d, val loss %.6f, %d epochs%s; model: %s%n", res.bestEpoch(), res.bestValLoss(),
+            res.epochsRun(), res.stoppedEarly() ? " (early stop)" : "", res.bestSafetensors());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "report", mixinStandardHelpOptions = true,
+      description = "Regenerates a sweep's report from what its store holds (the report node, recomputed).")
+  static final class Report implements Callable<Integer> {
+    @Parameters(index = "0", description = "the sweep's config (YAML)") Path config;
+    @Option(names = "--store", description = "the store (default: the config's)") String store;
+
+    @Override
+    public Integer call() throws Exception {
+      SweepConfig cfg = Resolve.absolute(ConfigLoader.load(config), store);
+      if (cfg.sweep().store().startsWith("s3://"))
+        throw new IllegalArgumentException("featmap report works on a local store; copy the sweep's nodes or run the sweep");
+      ExperimentGraph g = Planner.plan(cfg, Fingerprints.of(cfg));
+      Map<String, Node> byId = g.byId();
+      Node rep = g.ofStage(Stage.REPORT).stream().findFirst()
+          .orElseThrow(() -> new IllegalArgumentException(config + ": report is disabled in this config"));
+      List<NodeTask.InputRef> ins = new ArrayList<>();
+      for (Node.Input in : rep.inputs()) {
+        Node d = byId.get(in.nodeId());
+        ins.add(new NodeTask.InputRef(in.role(), d.id(), d.stage().id(), d.key()));
+      }
+      NodeTask t = new NodeTask(cfg.sweep().name(), null, rep.id(), "report", rep.key(), ContentKeys.canonicalJson(rep.params()),
+          ins, cfg.sweep().store());
+      try (LocalArtifactStore s = new LocalArtifactStore(Path.of(cfg.sweep().store()))) {
+        s.delete("report", rep.key());
+        NodeResult r = NodeRunner.run(t, ReportStages::report, s, s.root().resolve(".work"), Progress.NONE, Tracker.NONE, null);
+        System.out.println(s.nodeDir("report", r.key()).resolve("index.html") + " (" + r.summary().get("missing")
+            + " results missing)");
+      }
+      return 0;
+    }
+  }
+
+}
