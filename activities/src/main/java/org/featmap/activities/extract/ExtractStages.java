@@ -19,8 +19,12 @@ public final class ExtractStages {
 
   /** The compute device of this worker: FEATMAP_DEVICE = cpu (default) or gpu[:index]. */
   public static Device device() {
-    String d = System.getenv().getOrDefault("FEATMAP_DEVICE", "cpu");
-    return Device.fromName(d);
+    return Device.fromName(deviceName());
+  }
+
+  /** The device as Device.fromName reads it ("cpu", "gpu0"); Device.toString() gives "cpu()", which fromName refuses. */
+  public static String deviceName() {
+    return System.getenv().getOrDefault("FEATMAP_DEVICE", "cpu");
   }
 
   public static void extract(StageContext ctx) throws Exception {

@@ -60,7 +60,7 @@ public final class TrainStages {
           t.get("batchSize").asInt(), t.get("accumulateGradBatches").asInt(), t.get("maxEpochs").asInt(),
           t.get("trainSubsetSize").asInt(), t.get("valRatio").asDouble(), t.get("earlyStopMinDelta").asDouble(),
           t.get("earlyStopPatience").asInt(), t.get("checkpointEvery").asInt(), t.get("plateauFactor").asDouble(),
-          t.get("plateauPatience").asInt(), 1e-4, t.get("minLr").asDouble(), ExtractStages.device().toString(),
+          t.get("plateauPatience").asInt(), 1e-4, t.get("minLr").asDouble(), ExtractStages.deviceName(),
           t.get("seed").asLong(), ckpt, out,
           new TrainOptions.ModelInfo(ctx.str("backbone"), ctx.str("dataset"), ctx.str("group"), layer));
       int maxEpochs = o.maxEpochs();
