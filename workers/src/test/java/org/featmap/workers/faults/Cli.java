@@ -27,6 +27,15 @@ final class Cli {
     return Files.exists(here.resolve("workers")) ? here : here.getParent();
   }
 
+  /** A fresh folder under workers/target/faults/ (kept after the run for inspection). */
+  static Path workDir(String name) throws IOException {
+    Path d = repo().resolve("workers/target/faults").resolve(name);
+    if (Files.exists(d)) try (Stream<Path> s = Files.walk(d)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+    }
+    return Files.createDirectories(d);
+  }
+
   static Path jar() throws IOException {
     Path target = repo().resolve("workers/target");
     try (Stream<Path> s = Files.list(target)) {

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue #8 item 4: secrets (HF token, AWS secret key, MLflow token) set in the environment of a real
@@ -27,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SecretsIT {
   @Test
-  void secretValuesAppearNowhere(@TempDir Path tmp) throws Exception {
+  void secretValuesAppearNowhere() throws Exception {
+    Path tmp = Cli.workDir("secrets");
     SecureRandom rnd = new SecureRandom();
     Map<String, String> secrets = new LinkedHashMap<>();
     for (String name : List.of("HF_TOKEN", "AWS_SECRET_ACCESS_KEY", "MLFLOW_TRACKING_TOKEN")) {
@@ -39,7 +39,7 @@ class SecretsIT {
     Path hist = tmp.resolve("histories");
     Path cfg = TinySweep.write(tmp, "secrets", store, 4, 2);
     URI mlflow = FaultServices.mlflowIfRunning();
-    List<String> args = new ArrayList<>(List.of("run", cfg.toString(), "--record-history", hist.toString()));
+    List<String> args = new ArrayList<>(List.of("run", cfg.toString(), "--record-history", Files.createDirectories(hist).resolve("sweep.json").toString()));
     if (mlflow != null) args.addAll(List.of("--mlflow", mlflow.toString()));
     Map<String, String> env = new LinkedHashMap<>(secrets);
     env.put("AWS_ACCESS_KEY_ID", System.getenv().getOrDefault("AWS_ACCESS_KEY_ID", "featmap-local"));
