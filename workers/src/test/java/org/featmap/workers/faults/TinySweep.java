@@ -65,11 +65,15 @@ final class TinySweep {
     Map<String, JsonNode> out = new TreeMap<>();
     if (!Files.exists(store)) return out;
     ObjectMapper om = new ObjectMapper();
-    try (Stream<Path> s = Files.walk(store)) {
-      for (Path p : s.filter(p -> p.getFileName().toString().equals("manifest.json")).toList()) {
-        Path rel = store.relativize(p.getParent());
-        if (rel.startsWith(".work") || rel.getNameCount() != 2) continue;
-        out.put(rel.toString(), om.readTree(p.toFile()));
+    // <store>/<stage>/<key>/manifest.json only: .work/ changes under our feet while a sweep runs
+    try (Stream<Path> stages = Files.list(store)) {
+      for (Path stage : stages.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
+        try (Stream<Path> keys = Files.list(stage)) {
+          for (Path key : keys.toList()) {
+            Path m = key.resolve("manifest.json");
+            if (Files.isRegularFile(m)) out.put(store.relativize(key).toString(), om.readTree(m.toFile()));
+          }
+        }
       }
     }
     return out;
