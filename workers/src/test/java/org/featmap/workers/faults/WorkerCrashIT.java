@@ -18,17 +18,35 @@ import org.junit.jupiter.api.Test;
 class WorkerCrashIT {
   static final int EPOCHS = 40;
 
-  @Test
-  void killedWorkerDuringTrainingResumesFromCheckpointWithTheSameResult() throws Exception {
-    String temporal = FaultServices.requireTemporal();
-    Path dir = Cli.workDir("worker-crash");
-    Path cfg = TinySweep.write(dir, "crash", dir.resolve("unused-store"), 16, EPOCHS);
+  private static Path refStore;
 
-    // the uninterrupted reference, in-process Temporal, its own store
-    Path refStore = dir.resolve("store-ref");
-    Path refLog = dir.resolve("reference.log");
-    assertEquals(0, Cli.run(List.of("run", cfg.toString(), "--store", refStore.toString(), "--quiet"), Map.of(), refLog,
-        Duration.ofMinutes(3)), Cli.tail(refLog));
+  @Test
+  void killedAfterTheFirstEpochCheckpoint() throws Exception {
+    crashAndResume("worker-crash", 0);
+  }
+
+  @Test
+  void killedMidTraining() throws Exception {
+    crashAndResume("worker-crash-mid", 10);
+  }
+
+  /** The uninterrupted reference (in-process Temporal, its own store), run once for both kill points. */
+  static synchronized Path reference(Path cfg) throws Exception {
+    if (refStore != null) return refStore;
+    Path dir = Cli.workDir("worker-crash-reference");
+    Path store = dir.resolve("store");
+    Path log = dir.resolve("reference.log");
+    assertEquals(0, Cli.run(List.of("run", cfg.toString(), "--store", store.toString(), "--quiet"), Map.of(), log,
+        Duration.ofMinutes(3)), Cli.tail(log));
+    return refStore = store;
+  }
+
+  /** Kills the worker once the train node's LATEST checkpoint is epoch {@code killAtEpoch} or later. */
+  void crashAndResume(String name, int killAtEpoch) throws Exception {
+    String temporal = FaultServices.requireTemporal();
+    Path dir = Cli.workDir(name);
+    Path cfg = TinySweep.write(dir, "crash", dir.resolve("unused-store"), 16, EPOCHS);
+    Path refStore = reference(cfg);
     JsonNode ref = trainSummary(refStore);
     assertEquals("-1", ref.get("resumed_from_epoch").asText(), "the reference did not resume");
 
@@ -39,7 +57,8 @@ class WorkerCrashIT {
       long t0 = System.nanoTime();
       String id = d.startDetached();
       Distributed.await("a train epoch checkpoint", Duration.ofMinutes(3), Duration.ofMillis(20),
-          () -> d.trainCheckpoint().isPresent() || d.trainCommitted() || !w1.isAlive());
+          () -> d.trainCommitted() || !w1.isAlive() || d.trainCheckpoint().isPresent()
+              && epochOf(Files.readString(d.trainCheckpoint().get())) >= killAtEpoch);
       assertTrue(w1.isAlive(), "worker 1 died on its own: " + Cli.tail(dir.resolve("worker-1.log")));
       Map<String, byte[]> before = TinySweep.manifestBytes(d.store);
       String ckptAtKill = Files.readString(d.trainCheckpoint().orElseThrow()).trim();
@@ -62,12 +81,21 @@ class WorkerCrashIT {
       for (var e : before.entrySet()) assertArrayEquals(e.getValue(), after.get(e.getKey()), e.getKey() + " was recomputed");
       int[] ch = Cli.computedAndHits(follow);
       assertEquals(TinySweep.manifests(refStore).size(), ch[0] + ch[1]);
-      System.out.printf("WorkerCrashIT: sweep %s, killed worker at checkpoint %s, %d nodes committed before the kill kept, "
+      System.out.printf("WorkerCrashIT[" + name + "]: sweep %s, killed worker at checkpoint %s, %d nodes committed before the kill kept, "
           + "resumed_from_epoch=%d, best_val_loss %s vs reference %s (|diff| %.3g), recovered in %.1f s, total %.1f s%n",
           id, ckptAtKill, before.size(), resumed, b, a, Math.abs(a - b), recovery, (System.nanoTime() - t0) / 1e9);
     } finally {
       if (w1.isAlive()) w1.destroyForcibly();
       Distributed.stop(w2);
+    }
+  }
+
+  static int epochOf(String latest) {
+    String t = latest.trim();
+    try {
+      return t.startsWith("epoch-") ? Integer.parseInt(t.substring(6)) : -1;
+    } catch (NumberFormatException e) {
+      return -1; // read while being replaced
     }
   }
 
