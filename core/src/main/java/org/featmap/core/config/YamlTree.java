@@ -109,6 +109,7 @@ final class YamlTree {
 
   /** Fails on any key not in {@code allowed}; call after reading a mapping. */
   void rejectUnknown(String... allowed) {
+    requireMapping(); // a section written as a scalar or list gets a one-line error, not a ClassCastException
     Set<String> ok = new LinkedHashSet<>(Arrays.asList(allowed));
     Set<String> keys = new LinkedHashSet<>();
     for (NodeTuple t : ((MappingNode) node).getValue()) {
