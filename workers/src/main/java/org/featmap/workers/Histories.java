@@ -13,15 +13,21 @@ import java.nio.file.Path;
 final class Histories {
   private Histories() {}
 
+  static Path idFile(Path json) {
+    return json.resolveSibling(json.getFileName().toString().replace(".json", ".id"));
+  }
+
   static void record(WorkflowClient client, String workflowId, Path file) throws IOException {
     WorkflowExecutionHistory h = client.fetchHistory(workflowId);
     if (file.getParent() != null) Files.createDirectories(file.getParent());
     Files.writeString(file, h.toJson(true));
+    Files.writeString(idFile(file), workflowId + "\n");
     for (HistoryEvent e : h.getEvents()) {
       if (e.getEventType() == EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED) {
         WorkflowExecution child = e.getChildWorkflowExecutionStartedEventAttributes().getWorkflowExecution();
         Path cf = file.resolveSibling("cell-" + file.getFileName());
         Files.writeString(cf, client.fetchHistory(child.getWorkflowId(), child.getRunId()).toJson(true));
+        Files.writeString(idFile(cf), child.getWorkflowId() + "\n");
         System.err.println("recorded histories " + file + " and " + cf);
         return;
       }

@@ -25,7 +25,11 @@ class ReplayCommittedHistoriesTest {
     }
     assertFalse(files.isEmpty(), "no recorded histories under " + dir);
     for (Path f : files) {
-      WorkflowExecutionHistory h = WorkflowExecutionHistory.fromJson(Files.readString(f));
+      // child workflow ids derive from the parent's id, so replay under the recorded id (<file>.id)
+      Path idFile = f.resolveSibling(f.getFileName().toString().replace(".json", ".id"));
+      WorkflowExecutionHistory h = Files.exists(idFile)
+          ? WorkflowExecutionHistory.fromJson(Files.readString(f), Files.readString(idFile).trim())
+          : WorkflowExecutionHistory.fromJson(Files.readString(f));
       Class<?> type = f.getFileName().toString().startsWith("cell") ? CellWorkflowImpl.class : SweepWorkflowImpl.class;
       WorkflowReplayer.replayWorkflowExecution(h, type);
     }
