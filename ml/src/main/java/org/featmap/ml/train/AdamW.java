@@ -99,10 +99,12 @@ public final class AdamW {
     }
   }
 
+  /**
+   * Sets every gradient to exactly 0. {@code g.subi(g)} is not enough: a gradient buffer that holds NaN
+   * (libtorch may hand out an uninitialised one before the first backward) stays NaN, and the first
+   * step then poisons the weights — seen as "non-finite train loss NaN at epoch 0 batch 2".
+   */
   public void zeroGrad() {
-    for (NDArray p : params.values()) {
-      NDArray g = p.getGradient();
-      g.subi(g);
-    }
+    for (NDArray p : params.values()) ai.djl.pytorch.jni.JniUtils.zeroGrad((ai.djl.pytorch.engine.PtNDArray) p);
   }
 }

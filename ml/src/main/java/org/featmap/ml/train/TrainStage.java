@@ -77,6 +77,7 @@ public final class TrainStage {
       MappingModel model =
           MappingModel.create(o.modelType(), manager, c, o.applyTransform(), o.manipulation(), o.seed());
       AdamW opt = new AdamW(model.trainable(), manager, o.learningRate(), o.weightDecay(), 0.9, 0.999, 1e-8);
+      opt.zeroGrad(); // gradients start at exactly 0 (see AdamW.zeroGrad)
       TrainerState st = new TrainerState();
       st.rules = rulesFrom(o);
       st.epoch = -1;
