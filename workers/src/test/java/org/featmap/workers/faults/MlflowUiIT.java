@@ -54,13 +54,33 @@ class MlflowUiIT {
     }
     Path ui = Files.createDirectories(Cli.repo().resolve("workers/target/mlflow-ui"));
     String url = mlflow + "/#/experiments/" + exp + "/runs";
-    String dom = HeadlessChromium.dumpDom(chromium, url, ui);
-    Path png = HeadlessChromium.screenshot(chromium, url, ui.resolve("runs.png"), ui);
     Files.writeString(ui.resolve("url.txt"), url + "\n");
-    assertTrue(dom.contains(MlflowRuns.tag(parent, "mlflow.runName")), "the UI shows the sweep run " + name + "; DOM in " + ui);
-    for (JsonNode c : children) {
-      String runName = MlflowRuns.tag(c, "mlflow.runName");
-      assertTrue(dom.contains(runName), "the UI shows child run " + runName + "; DOM in " + ui);
+    String parentName = MlflowRuns.tag(parent, "mlflow.runName");
+    List<String> childNames = children.stream().map(c -> MlflowRuns.tag(c, "mlflow.runName")).toList();
+    Path png = ui.resolve("runs.png");
+    try (DevTools page = new DevTools(chromium, url, ui)) {
+      String text = "document.body.innerText";
+      assertTrue(page.waitFor(text + ".includes(" + js(parentName) + ") && " + text + ".includes('3 matching runs')", Duration.ofSeconds(60)),
+          "the MLflow UI did not list the sweep run " + parentName);
+      // Collapsed: the parent's row alone is shown, with an expander; its children are not top-level rows.
+      Files.writeString(ui.resolve("collapsed.html"), page.dom());
+      page.screenshot(ui.resolve("collapsed.png"));
+      for (String c : childNames) assertFalse(page.eval(text + ".includes(" + js(c) + ")").asBoolean(), "child run " + c + " shown as a top-level row");
+      assertEquals(1, page.eval("document.querySelectorAll('[role=row] [role=gridcell][aria-colindex=\"2\"] button').length").asInt(),
+          "one expander (the sweep run's)");
+      page.eval("document.querySelector('[role=row] [role=gridcell][aria-colindex=\"2\"] button').click(), true");
+      String allChildren = childNames.stream().map(c -> text + ".includes(" + js(c) + ")").reduce((x, y) -> x + " && " + y).orElseThrow();
+      assertTrue(page.waitFor(allChildren, Duration.ofSeconds(30)), "expanding the sweep run did not show its child runs " + childNames);
+      // Rows in display order: the parent first, its children right under it.
+      // ag-grid splits a row between the pinned (run name) and the scrolling container: join by row-index.
+      String rows = page.eval("(() => { const m = {}; document.querySelectorAll('[role=row][row-index]').forEach(r => {"
+          + " const i = r.getAttribute('row-index'); m[i] = (m[i] || '') + ' ' + r.innerText.replace(/\\s+/g, ' '); });"
+          + " return Object.keys(m).sort((a, b) => a - b).map(k => m[k].trim()).join('\\n'); })()").asText();
+      Files.writeString(ui.resolve("rows.txt"), rows);
+      Files.writeString(ui.resolve("expanded.html"), page.dom());
+      page.screenshot(png);
+      assertTrue(rows.indexOf(parentName) >= 0 && childNames.stream().allMatch(c -> rows.indexOf(c) > rows.indexOf(parentName)),
+          "child rows come after the parent row: " + rows);
     }
     System.out.printf("MlflowUiIT: experiment %s: 1 parent + %d child runs with metrics; UI screenshot %s (%d bytes)%n",
         exp, children.size(), png, Files.size(png));
@@ -68,6 +88,10 @@ class MlflowUiIT {
 
   static URI localMlflow() {
     return URI.create(FaultServices.env("FEATMAP_MLFLOW_URI", "http://127.0.0.1:" + FaultServices.env("FEATMAP_MLFLOW_PORT", "5005")));
+  }
+
+  static String js(String s) {
+    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
   /** TinySweep with two manipulations: two training cells, each a child run of the sweep run. */
