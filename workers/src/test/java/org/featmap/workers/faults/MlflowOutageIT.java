@@ -31,7 +31,7 @@ class MlflowOutageIT {
       FaultServices.missing("MLflow server at " + mlflow + " is not running and infra/local/mlflow.sh start failed (install: infra/local/mlflow.sh install)");
     Path dir = Cli.workDir("mlflow-outage");
     String name = "mlflowout-" + System.currentTimeMillis();
-    int epochs = 40;
+    int epochs = 30;
     Path cfg = TinySweep.write(dir, name, dir.resolve("store"), 16, epochs);
     Path log = dir.resolve("run.log");
     MlflowRuns api = new MlflowRuns(mlflow);
