@@ -43,7 +43,11 @@ final class LocalMlflow {
 
   /** True when mlflow.sh's venv exists (the script's own test is stricter and tells at start). */
   static boolean installed(Path scripts) {
-    String runDir = System.getenv("FEATMAP_RUN_DIR");
+    return installed(scripts, System.getenv("FEATMAP_RUN_DIR"));
+  }
+
+  /** As lib.sh: the run folder is FEATMAP_RUN_DIR, else infra/local/.run. */
+  static boolean installed(Path scripts, String runDir) {
     Path run = runDir == null || runDir.isBlank() ? scripts.resolve(".run") : Path.of(runDir);
     return Files.isExecutable(run.resolve("venv-mlflow/bin/mlflow"));
   }
