@@ -115,6 +115,10 @@ final class DevTools implements AutoCloseable {
     return false;
   }
 
+  void navigate(String url) throws Exception {
+    call("Page.navigate", JSON.createObjectNode().put("url", url));
+  }
+
   String dom() throws Exception {
     return eval("document.documentElement.outerHTML").asText();
   }
@@ -129,11 +133,21 @@ final class DevTools implements AutoCloseable {
     try {
       ws.abort();
     } finally {
+      // Chromium's renderer/GPU/zygote children first, then the browser; each one we started, by handle.
+      List<ProcessHandle> children = browser.descendants().toList();
       browser.destroy();
       if (!browser.waitFor(10, TimeUnit.SECONDS)) browser.destroyForcibly().waitFor();
+      for (ProcessHandle c : children) {
+        c.destroy();
+        try {
+          c.onExit().get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+          c.destroyForcibly();
+        }
+      }
       try (var s = Files.walk(profile)) {
         for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-      } catch (java.io.IOException e) {
+      } catch (java.io.IOException | java.io.UncheckedIOException e) {
         // a leftover temp profile is harmless
       }
     }

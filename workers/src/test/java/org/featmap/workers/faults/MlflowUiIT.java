@@ -41,7 +41,7 @@ class MlflowUiIT {
     assertTrue(MlflowRuns.tag(parent, "featmap.cellKey").startsWith("sweep:"), parent.toString());
     List<JsonNode> children = runs.stream().filter(r -> MlflowRuns.id(parent).equals(MlflowRuns.tag(r, "mlflow.parentRunId"))).toList();
     assertEquals(2, children.size(), "a child run per training cell: " + runs);
-    for (JsonNode c : children) {
+    for (JsonNode c : List.copyOf(children)) {
       assertTrue(MlflowRuns.metricKeys(c).containsAll(List.of("train_loss_epoch", "val_loss", "best_val_loss")), c.toString());
       assertEquals("FINISHED", c.path("info").path("status").asText(), c.toString());
     }
@@ -63,11 +63,11 @@ class MlflowUiIT {
       assertTrue(page.waitFor(text + ".includes(" + js(parentName) + ") && " + text + ".includes('3 matching runs')", Duration.ofSeconds(60)),
           "the MLflow UI did not list the sweep run " + parentName);
       // Collapsed: the parent's row alone is shown, with an expander; its children are not top-level rows.
+      for (String c : childNames) assertFalse(page.eval(text + ".includes(" + js(c) + ")").asBoolean(), "child run " + c + " shown as a top-level row");
+      assertTrue(page.waitFor("document.querySelectorAll('[role=row] [role=gridcell][aria-colindex=\"2\"] button').length == 1",
+          Duration.ofSeconds(30)), "one expander (the sweep run's) in the run table");
       Files.writeString(ui.resolve("collapsed.html"), page.dom());
       page.screenshot(ui.resolve("collapsed.png"));
-      for (String c : childNames) assertFalse(page.eval(text + ".includes(" + js(c) + ")").asBoolean(), "child run " + c + " shown as a top-level row");
-      assertEquals(1, page.eval("document.querySelectorAll('[role=row] [role=gridcell][aria-colindex=\"2\"] button').length").asInt(),
-          "one expander (the sweep run's)");
       page.eval("document.querySelector('[role=row] [role=gridcell][aria-colindex=\"2\"] button').click(), true");
       String allChildren = childNames.stream().map(c -> text + ".includes(" + js(c) + ")").reduce((x, y) -> x + " && " + y).orElseThrow();
       assertTrue(page.waitFor(allChildren, Duration.ofSeconds(30)), "expanding the sweep run did not show its child runs " + childNames);
@@ -81,6 +81,16 @@ class MlflowUiIT {
       page.screenshot(png);
       assertTrue(rows.indexOf(parentName) >= 0 && childNames.stream().allMatch(c -> rows.indexOf(c) > rows.indexOf(parentName)),
           "child rows come after the parent row: " + rows);
+      // Each child run's page names its parent run and lists its metrics (the run overview).
+      for (JsonNode c : children) {
+        page.navigate(mlflow + "/#/experiments/" + exp + "/runs/" + MlflowRuns.id(c));
+        String shown = String.join(" && ", List.of("train_loss_epoch", "val_loss", "best_val_loss").stream()
+            .map(m -> text + ".includes('" + m + "')").toList());
+        assertTrue(page.waitFor("document.body && " + text + ".includes(" + js(MlflowRuns.tag(c, "mlflow.runName")) + ") && "
+            + text + ".includes('Parent run') && " + text + ".includes(" + js(parentName) + ") && " + shown,
+            Duration.ofSeconds(60)), "the run page of " + MlflowRuns.tag(c, "mlflow.runName") + " does not name its parent and list its metrics");
+        page.screenshot(ui.resolve("child-" + children.indexOf(c) + ".png"));
+      }
     }
     System.out.printf("MlflowUiIT: experiment %s: 1 parent + %d child runs with metrics; UI screenshot %s (%d bytes)%n",
         exp, children.size(), png, Files.size(png));
