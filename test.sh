@@ -4,6 +4,11 @@
 # (mvn verify: surefire *Test, then failsafe *IT), and stops the services again.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
+# MlflowUiIT opens the MLflow UI in headless Chromium (Debian's package); install it when missing and
+# we can (root with apt-get); otherwise that test skips locally and fails with CI=true.
+if ! command -v chromium >/dev/null && command -v apt-get >/dev/null && [[ "$(id -u)" == 0 ]]; then
+  apt-get install -y -qq chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || true
+fi
 if [[ -x infra/local/services.sh ]]; then
   infra/local/services.sh install
   infra/local/services.sh start

@@ -3,14 +3,21 @@ package org.featmap.workers;
 import org.featmap.core.config.SweepConfig;
 import org.featmap.core.tracking.Tracker;
 
-/** Chooses the tracker: --mlflow, then MLFLOW_TRACKING_URI, then the config; else none, said in one line. */
+/**
+ * Chooses the tracker: --mlflow, then MLFLOW_TRACKING_URI, then the config; else the local MLflow
+ * server of infra/local/ when it is installed (started if needed); else none. Said in one line.
+ */
 record Tracking(Tracker tracker, String message) {
   static Tracking choose(String flag, SweepConfig cfg) {
     String uri = flag;
     if (uri == null || uri.isBlank()) uri = System.getenv("MLFLOW_TRACKING_URI");
     if (uri == null || uri.isBlank()) uri = cfg.tracking().mlflowUri();
-    if (uri == null || uri.isBlank())
-      return new Tracking(Tracker.NONE, "tracking: off (no --mlflow, MLFLOW_TRACKING_URI or tracking.mlflow; start one with infra/local/mlflow.sh start)");
-    return TrackerFactory.mlflow(uri);
+    if (uri != null && !uri.isBlank()) return TrackerFactory.mlflow(uri);
+    long t0 = System.nanoTime();
+    String[] why = new String[1];
+    LocalMlflow.Server local = LocalMlflow.startIfInstalled(why);
+    if (local == null)
+      return new Tracking(Tracker.NONE, "tracking: off (no --mlflow, MLFLOW_TRACKING_URI or tracking.mlflow; " + why[0] + ")");
+    return TrackerFactory.local(local, (System.nanoTime() - t0) / 1e9);
   }
 }

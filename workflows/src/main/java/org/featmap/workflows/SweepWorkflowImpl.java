@@ -47,7 +47,9 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
       nodeState.put(n.id(), "pending");
       nodeStage.put(n.id(), n.stage().id());
     }
-    StageOptions opts = new StageOptions(cfg.sweep().queues(), cfg.sweep().heartbeatSeconds(), 6);
+    // 10 attempts with backoff 1 s x2 up to 2 min: a retryable fault (tracking server or object store
+    // restarting, ~30-50 s for MLflow on a loaded machine) is ridden out for ~6 min; 6 attempts gave 31 s.
+    StageOptions opts = new StageOptions(cfg.sweep().queues(), cfg.sweep().heartbeatSeconds(), 10);
     SweepActivities bookkeeping = Workflow.newActivityStub(SweepActivities.class,
         ActivityOptions.newBuilder()
             .setTaskQueue(opts.queueOf("default"))

@@ -132,10 +132,19 @@ public abstract class MappingModel extends AbstractBlock {
 
   /**
    * Element copy through engine ops. NDArray.copyTo/set hand the engine a direct buffer that the
-   * tensor may keep aliasing after the source is freed; this never aliases.
+   * tensor may keep aliasing after the source is freed; this never aliases. Grad mode is off during
+   * the copy (as in AdamW.step): libtorch's grad mode is per thread and on by default, and an in-place
+   * op on a leaf parameter then fails ("a leaf Variable that requires grad is being used in an in-place
+   * operation") -- seen when a Temporal retry resumed training from a checkpoint on a fresh activity thread.
    */
   public static void copyInto(NDArray dst, NDArray src) {
-    dst.muli(0).addi(src);
+    boolean grad = ai.djl.pytorch.jni.JniUtils.isGradMode();
+    ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+    try {
+      dst.muli(0).addi(src);
+    } finally {
+      ai.djl.pytorch.jni.JniUtils.setGradMode(grad);
+    }
   }
 
   // ---- parameter factories (PyTorch default initialisations) ----

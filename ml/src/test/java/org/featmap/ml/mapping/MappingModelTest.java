@@ -61,4 +61,26 @@ class MappingModelTest {
           tf.stateDict().get("transformer.layers.3.linear1.weight"));
     }
   }
+
+  /** A checkpoint restore on a thread whose libtorch grad mode is on (a fresh Temporal activity thread). */
+  @Test
+  void loadWorksWithGradModeOn() throws Exception {
+    Throwable[] failed = new Throwable[1];
+    Thread t = new Thread(() -> {
+      try (NDManager m = NDManager.newBaseManager()) {
+        ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+        MappingModel model = MappingModel.create(ModelType.LINEAR, m, 16, false, "grayscale", 1);
+        var entry = model.stateDict().entrySet().iterator().next();
+        ai.djl.ndarray.NDArray value = entry.getValue().duplicate().addi(1);
+        model.load(entry.getKey(), value);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(value.toFloatArray(), model.stateDict().get(entry.getKey()).toFloatArray());
+        org.junit.jupiter.api.Assertions.assertTrue(ai.djl.pytorch.jni.JniUtils.isGradMode(), "grad mode restored");
+      } catch (Throwable e) {
+        failed[0] = e;
+      }
+    });
+    t.start();
+    t.join();
+    if (failed[0] != null) throw new AssertionError(failed[0]);
+  }
 }

@@ -1,0 +1,68 @@
+package org.featmap.workers.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads an experiment's runs back through the MLflow REST API (what the UI shows comes from here). */
+final class MlflowRuns {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final URI base;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  MlflowRuns(URI base) {
+    this.base = base;
+  }
+
+  /** The experiment's id, or null. */
+  String experimentId(String name) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/api/2.0/mlflow/experiments/get-by-name?experiment_name="
+        + URLEncoder.encode(name, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() == 404) return null;
+    assertEquals(200, r.statusCode(), r.body());
+    return JSON.readTree(r.body()).path("experiment").path("experiment_id").asText();
+  }
+
+  /** Every run of the experiment (active and deleted are both counted: a duplicate is a duplicate). */
+  List<JsonNode> runs(String experimentId) throws Exception {
+    List<JsonNode> out = new ArrayList<>();
+    String token = null;
+    do {
+      var req = JSON.createObjectNode().put("max_results", 1000).put("run_view_type", "ALL");
+      req.putArray("experiment_ids").add(experimentId);
+      if (token != null) req.put("page_token", token);
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/api/2.0/mlflow/runs/search"))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(req.toString())).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), r.body());
+      JsonNode body = JSON.readTree(r.body());
+      body.path("runs").forEach(out::add);
+      token = body.path("next_page_token").asText(null);
+    } while (token != null && !token.isEmpty());
+    return out;
+  }
+
+  static String tag(JsonNode run, String key) {
+    for (JsonNode t : run.path("data").path("tags")) if (key.equals(t.path("key").asText())) return t.path("value").asText();
+    return null;
+  }
+
+  static List<String> metricKeys(JsonNode run) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode m : run.path("data").path("metrics")) out.add(m.path("key").asText());
+    return out;
+  }
+
+  static String id(JsonNode run) {
+    return run.path("info").path("run_id").asText();
+  }
+}
