@@ -167,7 +167,7 @@ final class MoreStageCommands {
       description = "Tests one cell (spec §7): feature metrics, and image metrics with --decoder, as the test node.")
   static final class Test implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "a trained model folder (train --out or its model/), or spatial_only") String model;
-    @Option(names = "--features", required = true, description = "the test extract folder or one layer's test feature store") Path features;
+    @Option(names = "--features", required = true, description = "the test extract folder (node or extract --out) or one layer's test feature store") Path features;
     @Option(names = "--images", required = true, description = "the augmented_test images folder (or the manipulate folder holding it)") Path images;
     @Option(names = "--manipulation", required = true) String manipulation;
     @Option(names = "--layer", required = true, description = "e.g. 3 or feat3") String layer;
@@ -186,7 +186,9 @@ final class MoreStageCommands {
       String l = layer.matches("[0-9]") ? "feat" + layer : layer;
       boolean spatial = model.equals("spatial_only");
       Path modelDir = spatial ? null : sub(Path.of(model), "model");
-      Path store = Files.isDirectory(features.resolve("features").resolve(l)) ? features.resolve("features").resolve(l) : features;
+      // an extract node's folder (features/<layer>), an extract --out folder (<layer>), or the store itself
+      Path store = Files.isDirectory(features.resolve("features").resolve(l)) ? features.resolve("features").resolve(l)
+          : Files.isDirectory(features.resolve(l)) ? features.resolve(l) : features;
       String m = mode != null ? mode : spatial ? "spatial_only_" + manipulation : "mapped";
       TestCell.Options o = new TestCell.Options(m, dataset, l, manipulation, subsetSize, store,
           sub(images, "augmented_test"), modelDir, norm, decoder == null ? null : sub(decoder, "decoder"), evalBackbone, lpips,

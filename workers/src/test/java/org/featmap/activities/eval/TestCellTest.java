@@ -94,4 +94,17 @@ class TestCellTest {
       for (int c : new int[] {11, 12, 13, 16, 17, 18}) assertEquals("", row.get(c), EvaluationRow.COLUMNS.get(c));
     }
   }
+
+  @Test
+  void stageCommandWritesWhatTheNodeWrites() throws Exception {
+    Path node = tmp.resolve("node"), cmd = tmp.resolve("cmd");
+    TestCell.run(options("rotation_90", CONVNEXT, null, node), Progress.NONE);
+    int rc = org.featmap.workers.Featmap.commandLine().execute("test", "--model", "spatial_only", "--features",
+        tmp.resolve("features").toString(), "--images", tmp.resolve("images").toString(), "--manipulation", "rotation_90",
+        "--layer", "3", "--decoder", decoder.toString(), "--eval-backbone", CONVNEXT.toString(), "--dataset", "SYNTH",
+        "--out", cmd.toString());
+    assertEquals(0, rc);
+    assertEquals(Files.readAllLines(node.resolve("evaluation.csv")), Files.readAllLines(cmd.resolve("evaluation.csv")));
+    assertEquals(EvaluationTable.readCells(node.resolve("evaluation.arrow")), EvaluationTable.readCells(cmd.resolve("evaluation.arrow")));
+  }
 }
