@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       MoreStageCommands.Extract.class,
       MoreStageCommands.Features.class,
       MoreStageCommands.Train.class,
+      MoreStageCommands.Test.class,
       MoreStageCommands.Report.class,
       CommandLine.HelpCommand.class
     })

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.featmap.activities.eval.TestCell;
 import org.featmap.activities.normstats.NormStatsStages;
 import org.featmap.activities.report.ReportStages;
 import org.featmap.activities.stage.NodeRunner;
@@ -159,6 +160,48 @@ final class MoreStageCommands {
             res.epochsRun(), res.stoppedEarly() ? " (early stop)" : "", res.bestSafetensors());
       }
       return 0;
+    }
+  }
+
+  @Command(name = "test", mixinStandardHelpOptions = true,
+      description = "Tests one cell (spec §7): feature metrics, and image metrics with --decoder, as the test node.")
+  static final class Test implements Callable<Integer> {
+    @Option(names = "--model", required = true, description = "a trained model folder (train --out or its model/), or spatial_only") String model;
+    @Option(names = "--features", required = true, description = "the test extract folder (node or extract --out) or one layer's test feature store") Path features;
+    @Option(names = "--images", required = true, description = "the augmented_test images folder (or the manipulate folder holding it)") Path images;
+    @Option(names = "--manipulation", required = true) String manipulation;
+    @Option(names = "--layer", required = true, description = "e.g. 3 or feat3") String layer;
+    @Option(names = "--norm", description = "norm.json of the normstats node (normalised layers)") Path norm;
+    @Option(names = "--decoder", description = "a decoder folder (reconstruct node output or its decoder/)") Path decoder;
+    @Option(names = "--eval-backbone", description = "ConvNeXt export for the feat3 cosine image metrics") Path evalBackbone;
+    @Option(names = "--lpips", description = "an export of python/export_lpips.py") Path lpips;
+    @Option(names = "--mode", description = "the table's mode column (default: spatial_only_<manipulation> or mapped)") String mode;
+    @Option(names = "--dataset", defaultValue = "dataset") String dataset;
+    @Option(names = "--subset-size", defaultValue = "100") int subsetSize;
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu[:index]") String device;
+    @Option(names = "--out", required = true) Path out;
+
+    @Override
+    public Integer call() throws Exception {
+      String l = layer.matches("[0-9]") ? "feat" + layer : layer;
+      boolean spatial = model.equals("spatial_only");
+      Path modelDir = spatial ? null : sub(Path.of(model), "model");
+      // an extract node's folder (features/<layer>), an extract --out folder (<layer>), or the store itself
+      Path store = Files.isDirectory(features.resolve("features").resolve(l)) ? features.resolve("features").resolve(l)
+          : Files.isDirectory(features.resolve(l)) ? features.resolve(l) : features;
+      String m = mode != null ? mode : spatial ? "spatial_only_" + manipulation : "mapped";
+      TestCell.Options o = new TestCell.Options(m, dataset, l, manipulation, subsetSize, store,
+          sub(images, "augmented_test"), modelDir, norm, decoder == null ? null : sub(decoder, "decoder"), evalBackbone, lpips,
+          Device.fromName(device), out);
+      TestCell.Result r = TestCell.run(o, Progress.NONE);
+      r.summary().forEach((k, v) -> System.out.println(k + ": " + v));
+      System.out.println("results in " + out);
+      return 0;
+    }
+
+    /** dir/name when it exists (a node's output folder was given), else dir itself. */
+    private static Path sub(Path dir, String name) {
+      return Files.isDirectory(dir.resolve(name)) ? dir.resolve(name) : dir;
     }
   }
 

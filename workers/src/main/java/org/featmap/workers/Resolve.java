@@ -30,7 +30,8 @@ final class Resolve {
     List<Backbone> bbs = new ArrayList<>();
     for (Backbone b : c.backbones()) bbs.add(new Backbone(b.name(), abs(b.export()), b.layers(), b.normalize()));
     Test t = c.test();
-    Test test = new Test(t.enabled(), t.subsetSize(), t.batchSize(), t.reconstructor(), abs(t.featinvExport()), t.spatialOnly());
+    Test test = new Test(t.enabled(), t.subsetSize(), t.batchSize(), t.reconstructor(), abs(t.featinvExport()), t.spatialOnly(),
+        abs(t.lpipsExport()));
     return new SweepConfig(c.sourceFile(), sweep, ds, c.images(), bbs, c.features(), c.training(), test, c.reconstruct(),
         c.classify(), c.analysis(), c.report(), c.tracking());
   }

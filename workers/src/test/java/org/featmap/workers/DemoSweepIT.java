@@ -63,6 +63,15 @@ class DemoSweepIT {
       for (Path t : s.filter(Files::isDirectory).toList()) {
         assertTrue(Files.isRegularFile(t.resolve("manifest.json")), t + " not committed");
         assertTrue(Files.size(t.resolve("evaluation.csv")) > 0 && Files.size(t.resolve("grid.png")) > 1000, t.toString());
+        assertTrue(Files.size(t.resolve("evaluation.arrow")) > 0, t + " has no evaluation.arrow");
+        List<String> lines = Files.readAllLines(t.resolve("evaluation.csv"));
+        for (String line : lines.subList(1, lines.size())) {
+          String[] c = line.split(",", -1);
+          assertEquals("", c[11], t + ": LPIPS without an lpips_export must stay empty");
+          assertFalse(c[12].isEmpty() || c[17].isEmpty(), t + ": the convnext feat3 cosine metrics are missing: " + line);
+        }
+        String manifest = Files.readString(t.resolve("manifest.json"));
+        assertTrue(manifest.contains("LPIPS skipped because no lpips_export is configured"), t + " does not say why LPIPS is empty");
       }
     }
   }

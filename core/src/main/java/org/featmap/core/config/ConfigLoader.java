@@ -227,14 +227,15 @@ public final class ConfigLoader {
   }
 
   private static Test test(YamlTree t) {
-    if (t == null) return new Test(true, 100, 64, "decoder", null, true);
-    t.rejectUnknown("enabled", "subset_size", "batch_size", "reconstructor", "featinv_export", "spatial_only");
+    if (t == null) return new Test(true, 100, 64, "decoder", null, true, null);
+    t.rejectUnknown("enabled", "subset_size", "batch_size", "reconstructor", "featinv_export", "spatial_only", "lpips_export");
     String rec = t.choice("reconstructor", "decoder", List.of("none", "decoder", "featinv"), s -> s);
     String fe = t.str("featinv_export", null);
     if (rec.equals("featinv") && fe == null)
       throw t.get("reconstructor").error("reconstructor 'featinv' needs 'featinv_export' (a folder made by python/export_featinv.py)");
     return new Test(t.bool("enabled", true), (int) t.integer("subset_size", 100, 1, 1_000_000),
-        (int) t.integer("batch_size", 64, 1, 65536), rec, fe, t.bool("spatial_only", true));
+        (int) t.integer("batch_size", 64, 1, 65536), rec, fe, t.bool("spatial_only", true),
+        t.str("lpips_export", null)); // lpips_export: a folder made by python/export_lpips.py (spec §7.3 LPIPS)
   }
 
   private static Reconstruct reconstruct(YamlTree t) {

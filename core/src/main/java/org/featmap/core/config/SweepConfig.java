@@ -124,7 +124,8 @@ public record SweepConfig(
 
   /** Testing of mappings, spec §7. */
   public record Test(
-      boolean enabled, int subsetSize, int batchSize, String reconstructor, String featinvExport, boolean spatialOnly) {}
+      boolean enabled, int subsetSize, int batchSize, String reconstructor, String featinvExport, boolean spatialOnly,
+      String lpipsExport) {}
 
   /** The learned-inversion decoder (issue #6 item 3), one per backbone layer and dataset. */
   public record Reconstruct(int epochs, int batchSize, double learningRate, int imageSize) {}

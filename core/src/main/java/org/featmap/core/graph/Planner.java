@@ -172,8 +172,8 @@ public final class Planner {
                 String id = "test/" + ds.name() + "/" + g.name() + "/" + bb.name() + "/" + layer + "/" + manip + "/spatial_only";
                 List<Node.Input> ins = new ArrayList<>(List.of(in("features", testFeatures), in("images", testImages)));
                 if (decoder != null) ins.add(in("reconstructor", decoder));
-                Node t = add(Stage.TEST, id, with(cellParams, "model", "spatial_only", "subset_size", test.subsetSize(),
-                    "reconstructor", test.reconstructor(), "featinv_export", test.featinvExport()), ins, id);
+                Node t = add(Stage.TEST, id, with(with(cellParams, "model", "spatial_only", "subset_size", test.subsetSize(),
+                    "reconstructor", test.reconstructor(), "featinv_export", test.featinvExport()), evalParams()), ins, id);
                 reportInputs.add(in("test", t));
               }
               for (String model : g.models()) {
@@ -188,8 +188,8 @@ public final class Planner {
                   if (norm != null) ins.add(in("norm", norm));
                   if (decoder != null) ins.add(in("reconstructor", decoder));
                   Node t = add(Stage.TEST, "test" + cell.substring("train".length()),
-                      with(cellParams, "model", model, "subset_size", test.subsetSize(), "reconstructor",
-                          test.reconstructor(), "featinv_export", test.featinvExport()), ins, cell);
+                      with(with(cellParams, "model", model, "subset_size", test.subsetSize(), "reconstructor",
+                          test.reconstructor(), "featinv_export", test.featinvExport()), evalParams()), ins, cell);
                   reportInputs.add(in("test", t));
                 }
                 Node ft = finetunes.get(ds.name());
@@ -225,6 +225,34 @@ public final class Planner {
     }
     if (cfg.report().enabled())
       report = add(Stage.REPORT, "report/" + cfg.sweep().name(), params("sweep", cfg.sweep().name()), reportInputs, null);
+  }
+
+  /**
+   * Test-node params of the image metrics (spec §7.3): the ConvNeXt export whose feat3 gives the two
+   * cosine metrics (the config's backbone named "convnext"; none → those metrics are skipped with a
+   * note) and the optional LPIPS export, each with its fingerprint so new weights change the keys.
+   */
+  private Map<String, Object> evalParams() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (Backbone b : cfg.backbones())
+      if (b.name().equals("convnext")) {
+        m.put("eval_backbone", b.export());
+        String fp = fingerprints.get("backbone:" + b.name());
+        if (fp != null) m.put("eval_backbone_fingerprint", fp);
+      }
+    String lp = cfg.test().lpipsExport();
+    if (lp != null) {
+      m.put("lpips_export", lp);
+      String fp = fingerprints.get("lpips");
+      if (fp != null) m.put("lpips_fingerprint", fp);
+    }
+    return m;
+  }
+
+  private static Map<String, Object> with(Map<String, Object> base, Map<String, Object> extra) {
+    Map<String, Object> m = new LinkedHashMap<>(base);
+    m.putAll(extra);
+    return m;
   }
 
   private static Map<String, Object> with(Map<String, Object> base, Object... kv) {

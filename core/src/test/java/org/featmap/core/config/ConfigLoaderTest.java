@@ -138,4 +138,12 @@ class ConfigLoaderTest {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Path.of("/nonexistent/x.yaml")));
     assertEquals("/nonexistent/x.yaml: no such file", e.getMessage());
   }
+
+  @Test
+  void lpipsExportIsOptional() {
+    assertNull(ConfigLoader.parse("c.yaml", minimal("", ""), ENV).test().lpipsExport());
+    SweepConfig c = ConfigLoader.parse("c.yaml", minimal("", "") + "test: {lpips_export: /models/lpips-alex}\n", ENV);
+    assertEquals("/models/lpips-alex", c.test().lpipsExport());
+    assertTrue(fails(minimal("", "") + "test: {lpips: /x}\n").getMessage().contains("lpips"));
+  }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.featmap.core.config.ConfigLoader;
@@ -102,5 +103,33 @@ class PlannerTest {
     assertTrue(s.featureBytesFloat32() > carsDirectConvnext, "more than Cars direct alone");
     assertTrue(s.featureBytesFloat32() < 2_500_000_000_000L, "about the reference's ~1.6 TB");
     assertTrue(s.gpuHours() > 0);
+  }
+
+  @Test
+  void testNodesNameTheCosineBackboneAndTheLpipsExport() {
+    SweepConfig base = paper();
+    String convnext = base.backbones().stream().filter(b -> b.name().equals("convnext")).findFirst().orElseThrow().export();
+    ExperimentGraph g0 = Planner.plan(base);
+    List<Node> tests = g0.ofStage(Stage.TEST);
+    assertFalse(tests.isEmpty());
+    for (Node t : tests) {
+      assertEquals(convnext, t.params().get("eval_backbone"), t.id()); // also for swinv2 cells (spec N7)
+      assertFalse(t.params().containsKey("lpips_export"), t.id());
+    }
+    var t0 = base.test();
+    SweepConfig withLpips = new SweepConfig(base.sourceFile(), base.sweep(), base.datasets(), base.images(), base.backbones(),
+        base.features(), base.training(), new SweepConfig.Test(t0.enabled(), t0.subsetSize(), t0.batchSize(), t0.reconstructor(),
+            t0.featinvExport(), t0.spatialOnly(), "/models/lpips-alex"),
+        base.reconstruct(), base.classify(), base.analysis(), base.report(), base.tracking());
+    Map<String, Node> b = Planner.plan(withLpips, Map.of("lpips", "f00")).byId();
+    for (Node n : g0.nodes()) {
+      if (n.stage() == Stage.TEST) {
+        assertEquals("/models/lpips-alex", b.get(n.id()).params().get("lpips_export"));
+        assertEquals("f00", b.get(n.id()).params().get("lpips_fingerprint"));
+        assertNotEquals(n.key(), b.get(n.id()).key(), n.id());
+      } else if (n.stage() != Stage.REPORT) {
+        assertEquals(n.key(), b.get(n.id()).key(), n.id() + " must not change");
+      }
+    }
   }
 }

@@ -1,0 +1,224 @@
+package org.featmap.activities.eval;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import org.featmap.activities.normstats.NormStatsStages;
+import org.featmap.core.contract.BadInputException;
+import org.featmap.core.contract.Progress;
+import org.featmap.ml.eval.ChangeMask;
+import org.featmap.ml.eval.EvaluationRow;
+import org.featmap.ml.eval.EvaluationTable;
+import org.featmap.ml.eval.Feat3Cosine;
+import org.featmap.ml.eval.FeatureMetrics;
+import org.featmap.ml.eval.ImageMetrics;
+import org.featmap.ml.eval.Lpips;
+import org.featmap.ml.eval.TestSelection;
+import org.featmap.ml.features.FeatureStoreReader;
+import org.featmap.ml.features.PairIndex;
+import org.featmap.ml.images.ImageCodec;
+import org.featmap.ml.images.PillowResample;
+import org.featmap.ml.images.RgbImage;
+import org.featmap.ml.mapping.SpatialTransform;
+import org.featmap.ml.mapping.TrainedMapping;
+import org.featmap.ml.normstats.NormStats;
+import org.featmap.ml.reconstruct.Decoder;
+import org.featmap.ml.reconstruct.ReconstructionGrid;
+import org.featmap.ml.report.CsvTable;
+import org.featmap.ml.rng.NumpyDefaultRng;
+
+/**
+ * The test of one cell (spec §7) on plain paths: the code path of both the graph's test node
+ * ({@link EvalStages#test}) and the {@code featmap test} command.
+ */
+public final class TestCell {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  static final int BATCH = 16;
+  static final int GRID_ROWS = 6;
+
+  private TestCell() {}
+
+  /**
+   * @param mode the §7.2 mode name written in the table
+   * @param features one layer's test feature store (an extract node's features/&lt;layer&gt;)
+   * @param images the augmented_test images folder the feature store's paths are relative to
+   * @param model a trained model folder (TrainedMapping), or null for the spatial-only baseline
+   * @param norm norm.json of a normalised layer, or null
+   * @param decoder a decoder folder (image metrics), or null (feature metrics only)
+   * @param evalBackbone a ConvNeXt export for the feat3 cosine metrics, or null (skipped with a note)
+   * @param lpipsExport an export of python/export_lpips.py, or null (LPIPS skipped with a note)
+   */
+  public record Options(String mode, String dataset, String layer, String manipulation, int subsetSize, Path features,
+      Path images, Path model, Path norm, Path decoder, Path evalBackbone, Path lpipsExport, Device device, Path out) {}
+
+  /** What the run measured; {@code summary} holds the node summary's entries (including "skipped because" notes). */
+  public record Result(FeatureMetrics.Result feature, int pairs, int imageRows, Map<String, Object> summary) {
+    public Path grid(Path out) {
+      return out.resolve("grid.png");
+    }
+  }
+
+  public static Result run(Options o, Progress progress) throws Exception {
+    boolean spatialOnly = o.model() == null;
+    NormStats norm = o.norm() == null ? null : NormStatsStages.read(o.norm());
+    Files.createDirectories(o.out());
+    Map<String, Object> summary = new LinkedHashMap<>();
+    try (NDManager manager = NDManager.newBaseManager();
+        FeatureStoreReader store = FeatureStoreReader.open(o.features());
+        TrainedMapping mapping = spatialOnly ? null : TrainedMapping.load(o.model(), manager);
+        Decoder decoder = o.decoder() == null ? null : Decoder.load(o.decoder());
+        Feat3Cosine cosine = decoder == null || o.evalBackbone() == null ? null
+            : Feat3Cosine.open(o.evalBackbone(), o.device(), BATCH);
+        Lpips lpips = decoder == null || o.lpipsExport() == null ? null : Lpips.open(o.lpipsExport(), BATCH)) {
+      String manip = o.manipulation();
+      PairIndex pairs = store.pairs().filter(manip);
+      if (pairs.size() == 0) throw new BadInputException("no test pairs for manipulation '" + manip + "' in " + store.dir());
+      List<String> pairIds = new ArrayList<>();
+      for (int i = 0; i < pairs.size(); i++) pairIds.add(store.originalId(pairs.originalRow()[i]));
+      TestSelection.Selection sel = TestSelection.select(new LinkedHashSet<>(pairIds), o.subsetSize(),
+          (n, k) -> new NumpyDefaultRng(42).choiceWithoutReplacement(n, k));
+      int[] keep = TestSelection.filterPairs(pairIds, new HashSet<>(sel.ids()));
+      int c = store.channels(), h = store.height(), w = store.width(), per = c * h * w;
+      FeatureMetrics fm = new FeatureMetrics(c, h, w);
+      List<EvaluationRow> rows = new ArrayList<>();
+      List<RgbImage[]> grid = new ArrayList<>();
+      List<String> gridLabels = new ArrayList<>();
+      double[] sums = new double[10]; // the ten metrics of EvaluationRow, summed where computed
+      int[] counts = new int[10];
+      for (int start = 0; start < keep.length; start += BATCH) {
+        int b = Math.min(BATCH, keep.length - start);
+        float[] src = new float[b * per];
+        float[] tgt = new float[b * per];
+        for (int j = 0; j < b; j++) {
+          int p = keep[start + j];
+          store.readRow(pairs.originalRow()[p], src, j * per);
+          store.readRow(pairs.manipulatedRow()[p], tgt, j * per);
+        }
+        float[] mapped;
+        if (spatialOnly) {
+          try (NDManager m = manager.newSubManager()) {
+            mapped = SpatialTransform.apply(m.create(src, new Shape(b, c, h, w)), manip).toFloatArray();
+          }
+        } else {
+          mapped = mapping.apply(src, b, c, h, w, norm);
+        }
+        fm.add(mapped, tgt, b);
+        if (decoder == null) {
+          progress.report(Math.min(start + b, keep.length), keep.length, null);
+          continue;
+        }
+        List<RgbImage> recMapped;
+        List<RgbImage> recTarget;
+        try (NDManager m = manager.newSubManager()) {
+          recMapped = decoder.reconstruct(m.create(mapped, new Shape(b, c, h, w)));
+          recTarget = decoder.reconstruct(m.create(tgt, new Shape(b, c, h, w)));
+        }
+        List<RgbImage> originals = new ArrayList<>(), targets = new ArrayList<>(), rs = new ArrayList<>(), ts = new ArrayList<>();
+        for (int j = 0; j < b; j++) {
+          int p = keep[start + j];
+          RgbImage manipulated = ImageCodec.decode(o.images().resolve(store.path(pairs.manipulatedRow()[p])));
+          originals.add(ImageCodec.decode(o.images().resolve(store.path(pairs.originalRow()[p]))));
+          targets.add(manipulated);
+          // spec §7.3: reconstructions are brought to the manipulated image's size with Pillow bicubic
+          rs.add(PillowResample.resize(recMapped.get(j), manipulated.width(), manipulated.height(), PillowResample.Filter.BICUBIC));
+          ts.add(PillowResample.resize(recTarget.get(j), manipulated.width(), manipulated.height(), PillowResample.Filter.BICUBIC));
+        }
+        // feat3 of M, T and R in one batched pass; LPIPS of (M, R) and (T, R) in one batched pass
+        List<float[]> f3 = null;
+        if (cosine != null) {
+          List<RgbImage> all = new ArrayList<>(targets);
+          all.addAll(ts);
+          all.addAll(rs);
+          f3 = cosine.features(all);
+        }
+        double[] lp = null;
+        if (lpips != null) {
+          List<RgbImage> left = new ArrayList<>(targets);
+          left.addAll(ts);
+          List<RgbImage> right = new ArrayList<>(rs);
+          right.addAll(rs);
+          lp = lpips.distances(left, right);
+        }
+        for (int j = 0; j < b; j++) {
+          int p = keep[start + j];
+          RgbImage m = targets.get(j), r = rs.get(j), t = ts.get(j);
+          double medM = Double.NaN, maskedM = Double.NaN, medT = Double.NaN, maskedT = Double.NaN;
+          if (f3 != null) {
+            boolean[] mask = ChangeMask.compute(originals.get(j), m);
+            float[] fr = f3.get(2 * b + j);
+            medM = cosine.median(f3.get(j), fr);
+            maskedM = cosine.maskedMedian(f3.get(j), fr, mask);
+            medT = cosine.median(f3.get(b + j), fr);
+            maskedT = cosine.maskedMedian(f3.get(b + j), fr, mask);
+          }
+          EvaluationRow.Metrics vsM = new EvaluationRow.Metrics(ImageMetrics.mse(m, r), ImageMetrics.ssim(m, r),
+              lp == null ? Double.NaN : lp[j], medM, maskedM);
+          EvaluationRow.Metrics vsT = new EvaluationRow.Metrics(ImageMetrics.mse(t, r), ImageMetrics.ssim(t, r),
+              lp == null ? Double.NaN : lp[b + j], medT, maskedT);
+          String id = store.originalId(pairs.originalRow()[p]);
+          EvaluationRow row = new EvaluationRow(o.mode(), o.dataset(), o.layer(), id, manip,
+              store.path(pairs.originalRow()[p]), store.path(pairs.manipulatedRow()[p]), "",
+              EvaluationRow.safeFileName(id + "_" + manip) + ".png", vsM, vsT);
+          rows.add(row);
+          double[] v = {vsM.mse(), vsM.ssim(), vsM.lpips(), vsM.medianCosSim(), vsM.maskedMedianCosSim(),
+              vsT.mse(), vsT.ssim(), vsT.lpips(), vsT.medianCosSim(), vsT.maskedMedianCosSim()};
+          for (int k = 0; k < v.length; k++)
+            if (!Double.isNaN(v[k])) {
+              sums[k] += v[k];
+              counts[k]++;
+            }
+          if (grid.size() < GRID_ROWS) {
+            grid.add(new RgbImage[] {originals.get(j), m, t, r});
+            gridLabels.add(id);
+          }
+        }
+        progress.report(Math.min(start + b, keep.length), keep.length, null);
+      }
+      FeatureMetrics.Result f = fm.result();
+      Map<String, Object> fmJson = new LinkedHashMap<>();
+      fmJson.put("mode", o.mode());
+      fmJson.put("selected_ids", sel.ids().size());
+      fmJson.put("candidate_ids", sel.candidates());
+      fmJson.put("pairs", keep.length);
+      fmJson.put("feature", f);
+      JSON.writeValue(o.out().resolve("feature_metrics.json").toFile(), fmJson);
+      summary.put("pairs", keep.length);
+      summary.put("feature_mse", f.mse());
+      summary.put("feature_median_cos", f.medianTokenCosine());
+      summary.put("feature_mean_cos", f.meanTokenCosine());
+      summary.put("feature_r2", f.r2());
+      if (decoder != null && !rows.isEmpty()) {
+        List<List<String>> cells = new ArrayList<>();
+        for (EvaluationRow r : rows) cells.add(r.cells());
+        CsvTable.write(o.out().resolve("evaluation.csv"), EvaluationRow.COLUMNS, cells);
+        EvaluationTable.write(o.out().resolve("evaluation.arrow"), rows);
+        ReconstructionGrid.write(o.out().resolve("grid.png"), grid, gridLabels,
+            List.of("original", "manipulated (target)", "reconstructed target", "reconstructed mapped"));
+        String[] names = {"image_mse", "image_ssim", "image_lpips", "image_median_cos", "image_masked_median_cos"};
+        for (int k = 0; k < 10; k++)
+          if (counts[k] > 0) summary.put(names[k % 5] + (k >= 5 ? "_vs_target_recon" : ""), sums[k] / counts[k]);
+        if (cosine == null)
+          summary.put("image_cosine", "skipped because no backbone named 'convnext' is configured (eval_backbone)");
+        else if (!cosine.maskFits())
+          summary.put("image_masked_cosine", "skipped because the eval backbone's feat3 grid is " + cosine.height() + "x"
+              + cosine.width() + ", not the 9x9 change mask (spec N7)");
+        if (lpips == null) summary.put("image_lpips", "LPIPS skipped because no lpips_export is configured");
+        else if (!lpips.net().equals("alex"))
+          summary.put("lpips_note", "the LPIPS export is '" + lpips.net() + "', not AlexNet-LPIPS: values are not LPIPS");
+      } else {
+        summary.put("image_metrics", "skipped because the sweep has no reconstructor for this layer");
+      }
+      return new Result(f, keep.length, rows.size(), summary);
+    }
+  }
+}
