@@ -20,8 +20,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.featmap.ml.features.PairDataset;
+import org.featmap.ml.mapping.Dims;
 import org.featmap.ml.mapping.MappingModel;
 import org.featmap.ml.mapping.Safetensors;
 import org.featmap.ml.normstats.NormStats;
@@ -52,8 +54,22 @@ public final class TrainStage {
     public List<Double> valLosses = new ArrayList<>();
   }
 
+  /**
+   * Test-only variations of a run (parity with PyTorch): hidden sizes, dropout on/off, and a hook
+   * that overwrites the initial weights (e.g. with PyTorch's) before the first step.
+   */
+  record Variant(Dims dims, boolean dropout, Consumer<MappingModel> init) {
+    static final Variant SPEC = new Variant(Dims.SPEC, true, m -> {});
+  }
+
   public static TrainResult run(
       TrainOptions o, PairDataset data, Optional<NormStats> norm, TrainListener listener) throws IOException {
+    return run(o, data, norm, listener, Variant.SPEC);
+  }
+
+  static TrainResult run(
+      TrainOptions o, PairDataset data, Optional<NormStats> norm, TrainListener listener, Variant variant)
+      throws IOException {
     o.validate();
     int c = data.channels();
     int h = data.height();
@@ -75,7 +91,9 @@ public final class TrainStage {
     Device device = Device.fromName(o.device());
     try (NDManager manager = NDManager.newBaseManager(device)) {
       MappingModel model =
-          MappingModel.create(o.modelType(), manager, c, o.applyTransform(), o.manipulation(), o.seed());
+          MappingModel.create(o.modelType(), manager, c, o.applyTransform(), o.manipulation(), o.seed(), variant.dims());
+      model.masks().setEnabled(variant.dropout());
+      variant.init().accept(model);
       AdamW opt = new AdamW(model.trainable(), manager, o.learningRate(), o.weightDecay(), 0.9, 0.999, 1e-8);
       TrainerState st = new TrainerState();
       st.rules = rulesFrom(o);
