@@ -110,32 +110,36 @@ public final class TrainStage {
       for (int epoch = st.epoch + 1; epoch < o.maxEpochs() && !st.stopped; epoch++) {
         double lrUsed = opt.lr();
         double trainSum = 0;
-        for (int b = 0; b < trainBatches; b++) {
-          int from = b * o.batchSize();
-          loadBatch(data, split.train(), from, o.batchSize(), norm, src, tgt);
-          double loss;
-          try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDArray x = manager.create(src, new Shape(o.batchSize(), c, h, w));
-            NDArray y = manager.create(tgt, new Shape(o.batchSize(), c, h, w));
-            model.masks().reseed(stepSeed(o.seed(), epoch, b));
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-              NDArray l = Losses.compute(o.loss(), model.forward(x, true), y);
-              loss = l.getFloat();
-              if (!Double.isFinite(loss)) {
-                throw new IllegalStateException(
-                    "non-finite train loss " + loss + " at epoch " + epoch + " batch " + b
-                        + "; the last good checkpoint is kept in " + o.checkpointDir());
+        BatchPrefetcher batches =
+            new BatchPrefetcher(src.length, trainBatches, (b, s, t) ->
+                loadBatch(data, split.train(), b * o.batchSize(), o.batchSize(), norm, s, t));
+        try (batches) {
+          for (int b = 0; b < trainBatches; b++) {
+            float[][] batch = batches.get(b);
+            double loss;
+            try (NDScope scope = new NDScope()) {
+              scope.suppressNotUsedWarning();
+              NDArray x = manager.create(batch[0], new Shape(o.batchSize(), c, h, w));
+              NDArray y = manager.create(batch[1], new Shape(o.batchSize(), c, h, w));
+              model.masks().reseed(stepSeed(o.seed(), epoch, b));
+              try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray l = Losses.compute(o.loss(), model.forward(x, true), y);
+                loss = l.getFloat();
+                if (!Double.isFinite(loss)) {
+                  throw new IllegalStateException(
+                      "non-finite train loss " + loss + " at epoch " + epoch + " batch " + b
+                          + "; the last good checkpoint is kept in " + o.checkpointDir());
+                }
+                gc.backward(l.div((float) o.accumulateBatches()));
               }
-              gc.backward(l.div((float) o.accumulateBatches()));
+              if ((b + 1) % o.accumulateBatches() == 0 || b == trainBatches - 1) {
+                opt.step();
+                opt.zeroGrad();
+              }
             }
-            if ((b + 1) % o.accumulateBatches() == 0 || b == trainBatches - 1) {
-              opt.step();
-              opt.zeroGrad();
-            }
+            trainSum += loss;
+            listener.onTrainStep(epoch, st.globalStep++, loss);
           }
-          trainSum += loss;
-          listener.onTrainStep(epoch, st.globalStep++, loss);
         }
         double valLoss = validate(model, data, split.val(), o, norm, manager, src, tgt, c, h, w);
         double trainLoss = trainSum / trainBatches;

@@ -24,13 +24,14 @@ import org.featmap.ml.features.SampleRow;
 import org.featmap.ml.mapping.MappingModel;
 import org.featmap.ml.mapping.ModelType;
 import org.featmap.ml.train.AdamW;
+import org.featmap.ml.train.BatchPrefetcher;
 import org.featmap.ml.train.LossType;
 import org.featmap.ml.train.Losses;
 
 /**
  * Training step time with batches streamed from the Arrow feature store vs from memory, in one
  * process (issue #5 goal ≤ 1.05×). Both sources feed the same loop as TrainStage (PairDataset.read
- * into a float[] batch, engine tensor, COMBINED loss, accumulation 2, AdamW); the in-memory source
+ * into a float[] batch by BatchPrefetcher, which reads batch b+1 while b trains; engine tensor, COMBINED loss, accumulation 2, AdamW); the in-memory source
  * holds a float[] copy of the same maps. Order memory, arrow, memory; the anchor is the mean of the
  * two memory runs. The reader's decoded-batch cache is bounded to 16 MB so the store is really read.
  * Usage: StreamBench TYPE C H W PAIRS BATCHES WARMUP DTYPE(float32|float16) COMPRESSION(none|lz4|zstd)
@@ -94,21 +95,23 @@ public final class StreamBench {
       throws IOException {
     int c = data.channels(), h = data.height(), w = data.width();
     int map = c * h * w;
-    float[] src = new float[bs * map];
-    float[] tgt = new float[bs * map];
     int perEpoch = data.size() / bs;
-    try (NDManager m = NDManager.newBaseManager()) {
+    BatchPrefetcher.Loader load = (b, s, t) -> {
+      int from = (b % perEpoch) * bs;
+      for (int i = 0; i < bs; i++) data.read(from + i, s, i * map, t, i * map);
+    };
+    try (NDManager m = NDManager.newBaseManager();
+        BatchPrefetcher batchesIn = new BatchPrefetcher(bs * map, warmup + batches, load)) {
       MappingModel model = MappingModel.create(type, m, c, false, null, 1);
       AdamW opt = new AdamW(model.trainable(), m, 1e-4, 1e-4, 0.9, 0.999, 1e-8);
       long t0 = 0;
       for (int b = 0; b < warmup + batches; b++) {
         if (b == warmup) t0 = System.nanoTime();
-        int from = (b % perEpoch) * bs;
-        for (int i = 0; i < bs; i++) data.read(from + i, src, i * map, tgt, i * map);
+        float[][] batch = batchesIn.get(b);
         try (NDScope scope = new NDScope()) {
           scope.suppressNotUsedWarning();
-          NDArray x = m.create(src, new Shape(bs, c, h, w));
-          NDArray y = m.create(tgt, new Shape(bs, c, h, w));
+          NDArray x = m.create(batch[0], new Shape(bs, c, h, w));
+          NDArray y = m.create(batch[1], new Shape(bs, c, h, w));
           model.masks().reseed(b);
           try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             NDArray l = Losses.compute(LossType.COMBINED, model.forward(x, true), y);
