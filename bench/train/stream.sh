@@ -13,7 +13,7 @@ mvn -B -q -o -pl ml -am test-compile dependency:build-classpath \
   -Dmdep.outputFile="$PWD/$OUT/cp.txt" -Dmdep.includeScope=test >/dev/null
 CP="ml/target/classes:ml/target/test-classes:core/target/classes:$(cat "$OUT/cp.txt")"
 J=(java --add-opens=java.base/java.nio=ALL-UNNAMED -cp "$CP")
-for spec in "linear 1024 9 9 128 float32 none" "linear 1024 9 9 128 float16 zstd" "mlp 256 36 36 96 float32 none"; do
+for spec in "linear 1024 9 9 128 float32 none" "linear 1024 9 9 128 float16 zstd"; do
   set -- $spec
   "${J[@]}" org.featmap.ml.train.bench.StreamBench "$1" "$2" "$3" "$4" "$5" "$BATCHES" "$WARMUP" "$6" "$7" 2>/dev/null | tail -1
 done

@@ -76,7 +76,7 @@ def split(n, subset=8000, val_ratio=0.05):
     return [int(pos[p]) for p in perm[:n_train]], [int(pos[p]) for p in perm[n_train:]]
 
 
-def train_full(m, src, tgt, tr, va, bs=8, accum=2, lr=1e-3, max_epochs=20):
+def train_full(m, src, tgt, tr, va, bs=8, accum=2, lr=1e-3, max_epochs=12):
     """The loop of spec §6.4/§6.5 as Lightning runs it."""
     opt = torch.optim.AdamW(m.parameters(), lr=lr, weight_decay=1e-4, betas=(0.9, 0.999), eps=1e-8)
     sched = torch.optim.lr_scheduler.ReduceLROnPlateau(

@@ -78,7 +78,7 @@ class TrainParityTest {
           TrainOptions.defaults(type, false, "grayscale", tmp.resolve("ckpt"), tmp.resolve("out"), null)
               .withBatchSize(8)
               .withLearningRate(1e-3)
-              .withMaxEpochs(20);
+              .withMaxEpochs(12);
       TrainStage.Variant v =
           new TrainStage.Variant(
               SMALL,

@@ -32,8 +32,8 @@ import org.featmap.ml.train.Losses;
  * Training step time with batches streamed from the Arrow feature store vs from memory, in one
  * process (issue #5 goal ≤ 1.05×). Both sources feed the same loop as TrainStage (PairDataset.read
  * into a float[] batch by BatchPrefetcher, which reads batch b+1 while b trains; engine tensor, COMBINED loss, accumulation 2, AdamW); the in-memory source
- * holds a float[] copy of the same maps. Order memory, arrow, memory; the anchor is the mean of the
- * two memory runs. The reader's decoded-batch cache is bounded to 16 MB so the store is really read.
+ * holds a float[] copy of the same maps. Three interleaved rounds (memory, arrow); the anchor is the
+ * median of the memory runs. The reader's decoded-batch cache is bounded to 16 MB so the store is really read.
  * Usage: StreamBench TYPE C H W PAIRS BATCHES WARMUP DTYPE(float32|float16) COMPRESSION(none|lz4|zstd)
  */
 public final class StreamBench {
@@ -50,19 +50,35 @@ public final class StreamBench {
       try (FeatureStoreReader reader = FeatureStoreReader.open(dir, 16L << 20)) {
         PairDataset arrow = reader.pairDataset("grayscale");
         PairDataset memory = InMemory.copyOf(arrow);
-        double m1 = secondsPerStep(type, memory, bs, batches, warmup);
-        double ar = secondsPerStep(type, arrow, bs, batches, warmup);
-        double m2 = secondsPerStep(type, memory, bs, batches, warmup);
-        double mem = (m1 + m2) / 2;
+        // interleaved rounds (memory, arrow) × 3 on a shared machine; medians per source
+        double[] mem = new double[3];
+        double[] ar = new double[3];
+        for (int round = 0; round < 3; round++) {
+          mem[round] = secondsPerStep(type, memory, bs, batches, warmup);
+          ar[round] = secondsPerStep(type, arrow, bs, batches, warmup);
+        }
+        double mm = median(mem), am = median(ar);
         System.out.printf(
-            "%s_C%d_%dx%d_%s_%s memory_ms %.1f (%.1f, %.1f) arrow_ms %.1f ratio %.3f%n",
-            type.key(), c, h, w, a[7], a[8], mem * 1e3, m1 * 1e3, m2 * 1e3, ar * 1e3, ar / mem);
+            "%s_C%d_%dx%d_%s_%s memory_ms %.1f %s arrow_ms %.1f %s ratio %.3f%n",
+            type.key(), c, h, w, a[7], a[8], mm * 1e3, ms(mem), am * 1e3, ms(ar), am / mm);
       }
     } finally {
       try (var s = Files.walk(dir)) {
         for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
       }
     }
+  }
+
+  private static double median(double[] v) {
+    double[] s = v.clone();
+    java.util.Arrays.sort(s);
+    return s[s.length / 2];
+  }
+
+  private static String ms(double[] v) {
+    StringBuilder b = new StringBuilder("(");
+    for (double x : v) b.append(b.length() > 1 ? ", " : "").append(String.format("%.1f", x * 1e3));
+    return b.append(")").toString();
   }
 
   private static void writeStore(Path dir, int c, int h, int w, int pairs, FeatureDType d, FeatureCompression comp)
