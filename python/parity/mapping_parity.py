@@ -21,7 +21,7 @@ MLP_H, CNN_H, D, HEADS, FFN, LAYERS = 32, 24, 32, 8, 64, 4
 
 
 class Linear(nn.Module):
-    def __init__(self):
+    def __init__(self, p=0.0):
         super().__init__()
         self.model = nn.Linear(C, C)
 
@@ -32,9 +32,9 @@ class Linear(nn.Module):
 
 
 class Mlp(nn.Module):
-    def __init__(self):
+    def __init__(self, p=0.2):
         super().__init__()
-        self.fc = nn.Sequential(nn.Linear(C, MLP_H), nn.ReLU(), nn.Dropout(0.2), nn.Linear(MLP_H, C))
+        self.fc = nn.Sequential(nn.Linear(C, MLP_H), nn.ReLU(), nn.Dropout(p), nn.Linear(MLP_H, C))
 
     def forward(self, x):
         b, c, h, w = x.shape
@@ -43,10 +43,10 @@ class Mlp(nn.Module):
 
 
 class Cnn(nn.Module):
-    def __init__(self):
+    def __init__(self, p=0.2):
         super().__init__()
         self.net = nn.Sequential(
-            nn.Conv2d(C, CNN_H, 3, padding=1), nn.BatchNorm2d(CNN_H), nn.ReLU(), nn.Dropout2d(0.2),
+            nn.Conv2d(C, CNN_H, 3, padding=1), nn.BatchNorm2d(CNN_H), nn.ReLU(), nn.Dropout2d(p),
             nn.Conv2d(CNN_H, C, 3, padding=1), nn.BatchNorm2d(C))
 
     def forward(self, x):
@@ -54,11 +54,11 @@ class Cnn(nn.Module):
 
 
 class Transformer(nn.Module):
-    def __init__(self):
+    def __init__(self, p=0.2):
         super().__init__()
         self.input_proj = nn.Linear(C, D)
         self.pre_norm = nn.LayerNorm(D)  # unused, as in the reference
-        layer = nn.TransformerEncoderLayer(D, HEADS, FFN, dropout=0.2, batch_first=True)
+        layer = nn.TransformerEncoderLayer(D, HEADS, FFN, dropout=p, batch_first=True)
         self.transformer = nn.TransformerEncoder(layer, LAYERS, enable_nested_tensor=False)
         self.output_proj = nn.Linear(D, C)
 

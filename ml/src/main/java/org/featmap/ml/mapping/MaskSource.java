@@ -11,6 +11,16 @@ import java.util.SplittableRandom;
  */
 public final class MaskSource {
   private SplittableRandom random = new SplittableRandom(0);
+  private boolean enabled = true;
+
+  /**
+   * Switches dropout off (identity in training too). Only parity runs use it: our masks come from a
+   * Java generator by design, so they can never equal torch's; with dropout off both sides compute
+   * the same function.
+   */
+  public void setEnabled(boolean on) {
+    enabled = on;
+  }
 
   public void reseed(long seed) {
     random = new SplittableRandom(seed);
@@ -28,7 +38,7 @@ public final class MaskSource {
   }
 
   public NDArray dropout(NDArray x, float p, boolean training) {
-    if (!training || p == 0f) {
+    if (!training || p == 0f || !enabled) {
       return x;
     }
     return x.mul(keepMask(x.getManager(), x.getShape(), p));
@@ -36,7 +46,7 @@ public final class MaskSource {
 
   /** Dropout2d: one mask value per (n, c) channel map. */
   public NDArray dropout2d(NDArray x, float p, boolean training) {
-    if (!training || p == 0f) {
+    if (!training || p == 0f || !enabled) {
       return x;
     }
     Shape s = x.getShape();

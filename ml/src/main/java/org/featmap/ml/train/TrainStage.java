@@ -20,8 +20,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.featmap.ml.features.PairDataset;
+import org.featmap.ml.mapping.Dims;
 import org.featmap.ml.mapping.MappingModel;
 import org.featmap.ml.mapping.Safetensors;
 import org.featmap.ml.normstats.NormStats;
@@ -52,8 +54,22 @@ public final class TrainStage {
     public List<Double> valLosses = new ArrayList<>();
   }
 
+  /**
+   * Test-only variations of a run (parity with PyTorch): hidden sizes, dropout on/off, and a hook
+   * that overwrites the initial weights (e.g. with PyTorch's) before the first step.
+   */
+  record Variant(Dims dims, boolean dropout, Consumer<MappingModel> init) {
+    static final Variant SPEC = new Variant(Dims.SPEC, true, m -> {});
+  }
+
   public static TrainResult run(
       TrainOptions o, PairDataset data, Optional<NormStats> norm, TrainListener listener) throws IOException {
+    return run(o, data, norm, listener, Variant.SPEC);
+  }
+
+  static TrainResult run(
+      TrainOptions o, PairDataset data, Optional<NormStats> norm, TrainListener listener, Variant variant)
+      throws IOException {
     o.validate();
     int c = data.channels();
     int h = data.height();
@@ -75,7 +91,9 @@ public final class TrainStage {
     Device device = Device.fromName(o.device());
     try (NDManager manager = NDManager.newBaseManager(device)) {
       MappingModel model =
-          MappingModel.create(o.modelType(), manager, c, o.applyTransform(), o.manipulation(), o.seed());
+          MappingModel.create(o.modelType(), manager, c, o.applyTransform(), o.manipulation(), o.seed(), variant.dims());
+      model.masks().setEnabled(variant.dropout());
+      variant.init().accept(model);
       AdamW opt = new AdamW(model.trainable(), manager, o.learningRate(), o.weightDecay(), 0.9, 0.999, 1e-8);
       opt.zeroGrad(); // gradients start at exactly 0 (see AdamW.zeroGrad)
       TrainerState st = new TrainerState();
@@ -93,32 +111,36 @@ public final class TrainStage {
       for (int epoch = st.epoch + 1; epoch < o.maxEpochs() && !st.stopped; epoch++) {
         double lrUsed = opt.lr();
         double trainSum = 0;
-        for (int b = 0; b < trainBatches; b++) {
-          int from = b * o.batchSize();
-          loadBatch(data, split.train(), from, o.batchSize(), norm, src, tgt);
-          double loss;
-          try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDArray x = manager.create(src, new Shape(o.batchSize(), c, h, w));
-            NDArray y = manager.create(tgt, new Shape(o.batchSize(), c, h, w));
-            model.masks().reseed(stepSeed(o.seed(), epoch, b));
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-              NDArray l = Losses.compute(o.loss(), model.forward(x, true), y);
-              loss = l.getFloat();
-              if (!Double.isFinite(loss)) {
-                throw new IllegalStateException(
-                    "non-finite train loss " + loss + " at epoch " + epoch + " batch " + b
-                        + "; the last good checkpoint is kept in " + o.checkpointDir());
+        BatchPrefetcher batches =
+            new BatchPrefetcher(src.length, trainBatches, (b, s, t) ->
+                loadBatch(data, split.train(), b * o.batchSize(), o.batchSize(), norm, s, t));
+        try (batches) {
+          for (int b = 0; b < trainBatches; b++) {
+            float[][] batch = batches.get(b);
+            double loss;
+            try (NDScope scope = new NDScope()) {
+              scope.suppressNotUsedWarning();
+              NDArray x = manager.create(batch[0], new Shape(o.batchSize(), c, h, w));
+              NDArray y = manager.create(batch[1], new Shape(o.batchSize(), c, h, w));
+              model.masks().reseed(stepSeed(o.seed(), epoch, b));
+              try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray l = Losses.compute(o.loss(), model.forward(x, true), y);
+                loss = l.getFloat();
+                if (!Double.isFinite(loss)) {
+                  throw new IllegalStateException(
+                      "non-finite train loss " + loss + " at epoch " + epoch + " batch " + b
+                          + "; the last good checkpoint is kept in " + o.checkpointDir());
+                }
+                gc.backward(l.div((float) o.accumulateBatches()));
               }
-              gc.backward(l.div((float) o.accumulateBatches()));
+              if ((b + 1) % o.accumulateBatches() == 0 || b == trainBatches - 1) {
+                opt.step();
+                opt.zeroGrad();
+              }
             }
-            if ((b + 1) % o.accumulateBatches() == 0 || b == trainBatches - 1) {
-              opt.step();
-              opt.zeroGrad();
-            }
+            trainSum += loss;
+            listener.onTrainStep(epoch, st.globalStep++, loss);
           }
-          trainSum += loss;
-          listener.onTrainStep(epoch, st.globalStep++, loss);
         }
         double valLoss = validate(model, data, split.val(), o, norm, manager, src, tgt, c, h, w);
         double trainLoss = trainSum / trainBatches;
