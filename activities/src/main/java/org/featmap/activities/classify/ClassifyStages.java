@@ -109,7 +109,7 @@ public final class ClassifyStages {
       Function<NDArray, NDArray> mapper = x -> {
         int b = (int) x.getShape().get(0);
         float[] y = mapping.apply(x.toFloatArray(), b, c, h, w, ns);
-        return x.getManager().create(y, new Shape(b, c, h, w));
+        return org.featmap.ml.Tensors.owned(x.getManager(), y, new Shape(b, c, h, w));
       };
       ClassifyResult r = ClassifyStage.run(new ClassifyOptions(store, manip, tail, mapper, mode(ctx), dataset, out, 32,
           ctx.progress()));

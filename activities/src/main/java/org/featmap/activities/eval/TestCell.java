@@ -107,7 +107,7 @@ public final class TestCell {
         float[] mapped;
         if (spatialOnly) {
           try (NDManager m = manager.newSubManager()) {
-            mapped = SpatialTransform.apply(m.create(src, new Shape(b, c, h, w)), manip).toFloatArray();
+            mapped = SpatialTransform.apply(org.featmap.ml.Tensors.owned(m, src, new Shape(b, c, h, w)), manip).toFloatArray();
           }
         } else {
           mapped = mapping.apply(src, b, c, h, w, norm);
@@ -120,8 +120,8 @@ public final class TestCell {
         List<RgbImage> recMapped;
         List<RgbImage> recTarget;
         try (NDManager m = manager.newSubManager()) {
-          recMapped = decoder.reconstruct(m.create(mapped, new Shape(b, c, h, w)));
-          recTarget = decoder.reconstruct(m.create(tgt, new Shape(b, c, h, w)));
+          recMapped = decoder.reconstruct(org.featmap.ml.Tensors.owned(m, mapped, new Shape(b, c, h, w)));
+          recTarget = decoder.reconstruct(org.featmap.ml.Tensors.owned(m, tgt, new Shape(b, c, h, w)));
         }
         List<RgbImage> originals = new ArrayList<>(), targets = new ArrayList<>(), rs = new ArrayList<>(), ts = new ArrayList<>();
         for (int j = 0; j < b; j++) {

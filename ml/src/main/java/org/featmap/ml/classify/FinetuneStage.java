@@ -88,7 +88,7 @@ public final class FinetuneStage {
             int[] idx = java.util.Arrays.copyOfRange(perm, b * o.batchSize(), (b + 1) * o.batchSize());
             float[] x = o.augment() ? pooled(bb, last.name(), pre, images, idx, aug, rng, c) : gather(trainX, positions(split.train(), idx), c);
             try (NDManager bm = root.newSubManager()) {
-              NDArray xs = bm.create(x, new Shape(idx.length, c));
+              NDArray xs = org.featmap.ml.Tensors.owned(bm, x, new Shape(idx.length, c));
               NDArray keep = o.dropRate() > 0 ? bm.create(dropoutKeep(idx.length * c, o.dropRate(), rng), new Shape(idx.length, c)) : null;
               NDArray target = smoothedTargets(bm, labels(images, idx), k, o.labelSmoothing());
               try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -103,7 +103,7 @@ public final class FinetuneStage {
           float[] logits;
           try (NDManager vm = root.newSubManager()) {
             JniUtils.setGradMode(false);
-            logits = head.logits(vm.create(valX, new Shape(nVal, c)), null).toFloatArray();
+            logits = head.logits(org.featmap.ml.Tensors.owned(vm, valX, new Shape(nVal, c)), null).toFloatArray();
           }
           double[] val = evaluate(logits, valY, k);
           history.add(new FinetuneResult.EpochLog(e, lr, lossSum / batches, val[0], val[1], val[2]));
@@ -159,7 +159,7 @@ public final class FinetuneStage {
         pre.toChw(aug == null ? img : aug.apply(img, rng), px, i * 3 * s * s);
       }
       try (NDManager m = NDManager.newBaseManager(bb.device(), "PyTorch")) {
-        NDArray feat = bb.forward(m.create(px, new Shape(n, 3, s, s))).get(layer);
+        NDArray feat = bb.forward(org.featmap.ml.Tensors.owned(m, px, new Shape(n, 3, s, s))).get(layer);
         System.arraycopy(ClassifierHead.pool(feat).toFloatArray(), 0, out, start * c, n * c);
       }
     }

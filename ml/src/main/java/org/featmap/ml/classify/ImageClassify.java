@@ -52,7 +52,7 @@ public final class ImageClassify {
         }
         float[] logits;
         try (NDManager mgr = NDManager.newBaseManager(device, "PyTorch")) {
-          NDArray feat = bb.forward(mgr.create(px, new Shape(n, 3, s, s))).get(last);
+          NDArray feat = bb.forward(org.featmap.ml.Tensors.owned(mgr, px, new Shape(n, 3, s, s))).get(last);
           logits = tail.logits(feat).toFloatArray();
         }
         double[] r = FinetuneStage.evaluate(logits, java.util.Arrays.copyOfRange(labels, start, start + n), k);

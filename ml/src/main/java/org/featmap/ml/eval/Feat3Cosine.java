@@ -70,7 +70,7 @@ public final class Feat3Cosine implements AutoCloseable {
       float[] x = new float[b * in];
       for (int j = 0; j < b; j++) preprocess.toChw(images.get(s + j), x, j * in);
       try (NDManager m = NDManager.newBaseManager(backbone.device(), "PyTorch")) {
-        Map<String, NDArray> f = backbone.forward(m.create(x, new Shape(b, 3, crop, crop)));
+        Map<String, NDArray> f = backbone.forward(org.featmap.ml.Tensors.owned(m, x, new Shape(b, 3, crop, crop)));
         float[] all = f.get(LAYER).toDevice(Device.cpu(), false).toFloatArray();
         for (int j = 0; j < b; j++) {
           float[] one = new float[per];

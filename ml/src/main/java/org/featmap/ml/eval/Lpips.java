@@ -80,7 +80,7 @@ public final class Lpips implements AutoCloseable {
       }
       JniUtils.setGradMode(false);
       try (NDManager m = NDManager.newBaseManager("PyTorch")) {
-        NDList res = module.forward(new NDList(m.create(x, new Shape(n, 3, h, w)), m.create(y, new Shape(n, 3, h, w))));
+        NDList res = module.forward(new NDList(org.featmap.ml.Tensors.owned(m, x, new Shape(n, 3, h, w)), org.featmap.ml.Tensors.owned(m, y, new Shape(n, 3, h, w))));
         float[] d = res.singletonOrThrow().toFloatArray();
         for (int k = 0; k < n; k++) out[i + k] = d[k];
       }

@@ -90,7 +90,7 @@ public final class ExtractStage {
           failures.addAll(batch.failures());
           if (!batch.ok().isEmpty()) {
             try (NDManager m = NDManager.newBaseManager(o.device(), "PyTorch")) {
-              NDArray x = m.create(batch.pixels(), new Shape(batch.ok().size(), 3, crop, crop));
+              NDArray x = org.featmap.ml.Tensors.owned(m, batch.pixels(), new Shape(batch.ok().size(), 3, crop, crop));
               Map<String, NDArray> feats = backbone.forward(x);
               for (Map.Entry<String, FeatureStoreWriter> e : writers.entrySet())
                 append(e.getValue(), batch, feats.get(e.getKey()), o.dtype());

@@ -211,7 +211,7 @@ public final class FeatureStoreReader implements AutoCloseable {
     copyRows(rows, batch);
     batch.flip();
     Shape s = new Shape(rows.length, shape[0], shape[1], shape[2]);
-    if (dtype == FeatureDType.FLOAT32) return manager.create(batch, s, DataType.FLOAT32);
+    if (dtype == FeatureDType.FLOAT32) return org.featmap.ml.Tensors.owned(manager, batch, s, DataType.FLOAT32);
     try (NDArray half = manager.create(batch, s, DataType.FLOAT16)) {
       return half.toType(DataType.FLOAT32, false);
     }

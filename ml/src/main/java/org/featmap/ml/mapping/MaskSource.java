@@ -34,7 +34,8 @@ public final class MaskSource {
     for (int i = 0; i < n; i++) {
       m[i] = random.nextDouble() >= p ? scale : 0f;
     }
-    return manager.create(m, shape);
+    // owned: autograd saves the mask for backward, after this Java object may be gone (Tensors)
+    return org.featmap.ml.Tensors.owned(manager, m, shape);
   }
 
   public NDArray dropout(NDArray x, float p, boolean training) {

@@ -73,7 +73,7 @@ public final class TrainedMapping implements AutoCloseable {
     if (norm != null) norm.normalize(x, 0, b, h * w);
     float[] y;
     try (NDManager m = manager.newSubManager()) {
-      NDArray in = m.create(x, new Shape(b, c, h, w));
+      NDArray in = org.featmap.ml.Tensors.owned(m, x, new Shape(b, c, h, w));
       y = model.forward(in, false).toFloatArray();
     }
     if (norm != null) norm.denormalize(y, 0, b, h * w);

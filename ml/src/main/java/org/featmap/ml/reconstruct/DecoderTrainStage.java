@@ -129,7 +129,7 @@ public final class DecoderTrainStage {
       int src = rows[i] * per, dst = i * per;
       for (int k = 0; k < per; k++) v[dst + k] = (targets[src + k] & 0xFF) / 255f;
     }
-    return m.create(v, new Shape(rows.length, 3, size, size));
+    return org.featmap.ml.Tensors.owned(m, v, new Shape(rows.length, 3, size, size));
   }
 
   /**

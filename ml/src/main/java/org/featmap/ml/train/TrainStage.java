@@ -120,8 +120,8 @@ public final class TrainStage {
             double loss;
             try (NDScope scope = new NDScope()) {
               scope.suppressNotUsedWarning();
-              NDArray x = manager.create(batch[0], new Shape(o.batchSize(), c, h, w));
-              NDArray y = manager.create(batch[1], new Shape(o.batchSize(), c, h, w));
+              NDArray x = org.featmap.ml.Tensors.owned(manager, batch[0], new Shape(o.batchSize(), c, h, w));
+              NDArray y = org.featmap.ml.Tensors.owned(manager, batch[1], new Shape(o.batchSize(), c, h, w));
               model.masks().reseed(stepSeed(o.seed(), epoch, b));
               try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray l = Losses.compute(o.loss(), model.forward(x, true), y);
@@ -205,8 +205,8 @@ public final class TrainStage {
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
         int len = n * c * h * w;
-        NDArray x = manager.create(java.nio.FloatBuffer.wrap(src, 0, len), new Shape(n, c, h, w));
-        NDArray y = manager.create(java.nio.FloatBuffer.wrap(tgt, 0, len), new Shape(n, c, h, w));
+        NDArray x = org.featmap.ml.Tensors.owned(manager, java.nio.FloatBuffer.wrap(src, 0, len), new Shape(n, c, h, w));
+        NDArray y = org.featmap.ml.Tensors.owned(manager, java.nio.FloatBuffer.wrap(tgt, 0, len), new Shape(n, c, h, w));
         sum += Losses.compute(o.loss(), model.forward(x, false), y).getFloat();
       }
       batches++;
