@@ -153,6 +153,11 @@ public final class LocalArtifactStore implements ArtifactStore {
     Path dir = nodeDir(stage, key);
     Path m = dir.resolve(MANIFEST);
     Files.deleteIfExists(m); // un-commit first, so a crash during the delete leaves no "finished" node
+    deleteTree(dir);
+  }
+
+  /** Deletes a folder and everything in it; a missing folder is fine. */
+  public static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) return;
     Files.walkFileTree(dir, new SimpleFileVisitor<>() {
       @Override
