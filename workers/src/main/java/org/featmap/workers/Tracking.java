@@ -1,6 +1,5 @@
 package org.featmap.workers;
 
-import org.featmap.core.config.SweepConfig;
 import org.featmap.core.tracking.Tracker;
 
 /**
@@ -8,10 +7,11 @@ import org.featmap.core.tracking.Tracker;
  * server of infra/local/ when it is installed (started if needed); else none. Said in one line.
  */
 record Tracking(Tracker tracker, String message) {
-  static Tracking choose(String flag, SweepConfig cfg) {
+  /** @param configUri the config's tracking.mlflow, or null (a worker has no config) */
+  static Tracking choose(String flag, String configUri) {
     String uri = flag;
     if (uri == null || uri.isBlank()) uri = System.getenv("MLFLOW_TRACKING_URI");
-    if (uri == null || uri.isBlank()) uri = cfg.tracking().mlflowUri();
+    if (uri == null || uri.isBlank()) uri = configUri;
     if (uri != null && !uri.isBlank()) return TrackerFactory.mlflow(uri);
     long t0 = System.nanoTime();
     String[] why = new String[1];

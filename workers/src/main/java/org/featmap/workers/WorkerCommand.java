@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.featmap.core.config.SweepConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,7 +34,7 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Tracking tracking = Tracking.choose(mlflow, noneConfig());
+    Tracking tracking = Tracking.choose(mlflow, null);
     System.err.println(tracking.message());
     Temporal t = Temporal.connect(temporal, namespace);
     Runtime.getRuntime().addShutdownHook(new Thread(t::close));
@@ -45,10 +44,5 @@ final class WorkerCommand implements Callable<Integer> {
     System.err.println("worker serving " + String.join(", ", queues) + (workflows ? " + workflows" : "") + " on " + temporal);
     new CountDownLatch(1).await();
     return 0;
-  }
-
-  private static SweepConfig noneConfig() {
-    return new SweepConfig("<worker>", new SweepConfig.Sweep("worker", ".", 1, java.util.Map.of(), 60), List.of(),
-        null, List.of(), null, null, null, null, null, null, null, new SweepConfig.Tracking(null, "worker"));
   }
 }

@@ -6,7 +6,6 @@ import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Promise;
-import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -140,9 +139,5 @@ final class Dag<R> {
     }
     if (msg == null) msg = t.getMessage();
     return msg == null ? t.getClass().getSimpleName() : msg.replaceAll("\\s+", " ").trim();
-  }
-
-  static String now() {
-    return String.valueOf(Workflow.currentTimeMillis());
   }
 }

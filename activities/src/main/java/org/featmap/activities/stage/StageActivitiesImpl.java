@@ -5,9 +5,6 @@ import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import org.featmap.activities.store.LocalArtifactStore;
 import org.featmap.activities.store.Stores;
 import org.featmap.core.config.ConfigException;
@@ -41,10 +38,6 @@ public final class StageActivitiesImpl implements StageActivities {
     this.workBase = workBase;
   }
 
-  public Set<String> available() {
-    return new TreeSet<>(handlers.keySet());
-  }
-
   NodeResult execute(NodeTask task) {
     StageHandler h = handlers.get(task.stage());
     if (h == null)
@@ -55,9 +48,7 @@ public final class StageActivitiesImpl implements StageActivities {
     try (ArtifactStore store = Stores.open(task.storeUri())) {
       Path base = store instanceof LocalArtifactStore l ? l.root().resolve(".work") : workBase;
       return NodeRunner.run(task, h, store, base, progress, tracker, checkpoint);
-    } catch (BadInputException | ConfigException e) {
-      throw ApplicationFailure.newNonRetryableFailure(task.nodeId() + ": " + e.getMessage(), "BadInput");
-    } catch (IllegalArgumentException e) {
+    } catch (BadInputException | ConfigException | IllegalArgumentException e) {
       throw ApplicationFailure.newNonRetryableFailure(task.nodeId() + ": " + e.getMessage(), "BadInput");
     } catch (io.temporal.client.ActivityCompletionException e) {
       throw e; // cancelled or timed out: let Temporal see it

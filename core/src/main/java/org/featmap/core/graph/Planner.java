@@ -105,7 +105,6 @@ public final class Planner {
     Features f = cfg.features();
     Training tr = cfg.training();
     Test test = cfg.test();
-    Node report = null;
     List<Node.Input> reportInputs = new ArrayList<>();
     Map<String, Node> finetunes = new HashMap<>();
     for (Dataset ds : cfg.datasets()) {
@@ -224,7 +223,7 @@ public final class Planner {
       }
     }
     if (cfg.report().enabled())
-      report = add(Stage.REPORT, "report/" + cfg.sweep().name(), params("sweep", cfg.sweep().name()), reportInputs, null);
+      add(Stage.REPORT, "report/" + cfg.sweep().name(), params("sweep", cfg.sweep().name()), reportInputs, null);
   }
 
   /**
