@@ -37,4 +37,16 @@ public final class Tensors {
       wrapped.close();
     }
   }
+
+  /**
+   * A 0-dim float32 tensor that owns its memory, for arithmetic with a constant on a path autograd
+   * records. DJL's {@code mul(Number)}, {@code div(Number)}, {@code maximum(Number)} wrap the number
+   * in a tensor over a direct buffer and close it right after the op; mul, div and maximum save that
+   * tensor for backward, which then reads freed memory once the GC has run (run-to-run differences and
+   * NaN in training; AutogradLifetimeTest). add/sub by a Number are safe (nothing saved), as is any
+   * Number op outside a gradient collector.
+   */
+  public static NDArray scalar(NDManager m, float value) {
+    return owned(m, new float[] {value}, new Shape());
+  }
 }

@@ -1,5 +1,6 @@
 package org.featmap.ml.train;
 
+import org.featmap.ml.Tensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
@@ -11,11 +12,16 @@ public final class Losses {
 
   private Losses() {}
 
+  /** Constants on the autograd path are owned tensors, never DJL's Number overloads (Tensors.scalar). */
+  private static NDArray scalar(NDArray like, float v) {
+    return Tensors.scalar(like.getManager(), v);
+  }
+
   public static NDArray compute(LossType type, NDArray pred, NDArray target) {
     return switch (type) {
       case MSE -> mse(pred, target);
       case COS_SIM -> cosLoss(pred, target);
-      case COMBINED -> mse(pred, target).mul(MSE_SCALE).add(cosLoss(pred, target).mul(COS_SCALE));
+      case COMBINED -> mse(pred, target).mul(scalar(pred, MSE_SCALE)).add(cosLoss(pred, target).mul(scalar(pred, COS_SCALE)));
     };
   }
 
@@ -31,13 +37,13 @@ public final class Losses {
     NDArray dot = u.mul(v).sum(new int[] {1});
     NDArray nu = u.square().sum(new int[] {1}).sqrt();
     NDArray nv = v.square().sum(new int[] {1}).sqrt();
-    NDArray cos = dot.div(nu.mul(nv).maximum(EPS));
+    NDArray cos = dot.div(nu.mul(nv).maximum(scalar(pred, EPS)));
     // the reference clamps to ±(1 − 1e-8); in float32 those bounds round to ±1
     return cos.clip(-1f, 1f).reshape(s.get(0), s.get(2) * s.get(3));
   }
 
   private static NDArray l2normalize(NDArray x) {
-    return x.div(x.square().sum(new int[] {1}, true).sqrt().maximum(EPS));
+    return x.div(x.square().sum(new int[] {1}, true).sqrt().maximum(scalar(x, EPS)));
   }
 
   /**

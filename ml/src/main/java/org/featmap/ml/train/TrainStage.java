@@ -131,7 +131,7 @@ public final class TrainStage {
                       "non-finite train loss " + loss + " at epoch " + epoch + " batch " + b
                           + "; the last good checkpoint is kept in " + o.checkpointDir());
                 }
-                gc.backward(l.div((float) o.accumulateBatches()));
+                gc.backward(perBatch(l, o.accumulateBatches()));
               }
               if ((b + 1) % o.accumulateBatches() == 0 || b == trainBatches - 1) {
                 opt.step();
@@ -174,6 +174,11 @@ public final class TrainStage {
           List.copyOf(st.valLosses),
           resumedFrom);
     }
+  }
+
+  /** loss / accumulate, through a scalar tensor that owns its memory (autograd keeps it; see Tensors.scalar). */
+  static NDArray perBatch(NDArray loss, int accumulateBatches) {
+    return loss.div(org.featmap.ml.Tensors.scalar(loss.getManager(), accumulateBatches));
   }
 
   private static EpochRules rulesFrom(TrainOptions o) {
