@@ -58,6 +58,17 @@ class DemoSweepIT {
     for (String section : List.of("Training", "Test", "Classification", "Linear maps"))
       assertTrue(html.contains(section), "report section " + section);
 
+    // every model type of spec §5 was trained through the graph, each to a finite best validation loss
+    java.util.Set<String> types = new java.util.TreeSet<>();
+    try (Stream<Path> s = Files.walk(store.resolve("train"))) {
+      for (Path j : s.filter(p -> p.toString().endsWith("_mapping_model.json")).toList()) {
+        com.fasterxml.jackson.databind.JsonNode side = new com.fasterxml.jackson.databind.ObjectMapper().readTree(j.toFile());
+        assertTrue(Double.isFinite(side.get("val_loss").asDouble()), j + ": " + side);
+        types.add(side.get("model_type").asText());
+      }
+    }
+    assertEquals(java.util.Set.of("cnn", "linear", "mlp", "transformer"), types);
+
     // every trained cell was tested with the decoder: an evaluation table and a grid per cell
     try (Stream<Path> s = Files.list(store.resolve("test"))) {
       for (Path t : s.filter(Files::isDirectory).toList()) {
