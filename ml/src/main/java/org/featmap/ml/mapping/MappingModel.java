@@ -67,6 +67,9 @@ public abstract class MappingModel extends AbstractBlock {
       throw new IllegalArgumentException(
           "mapping input shape " + x.getShape() + ": expected (B, " + channels + ", H, W)");
     }
+    if (training) {
+      masks.beginForward(Math.toIntExact(x.getShape().get(0)));
+    }
     NDArray in = applyTransform ? SpatialTransform.apply(x, manipulation) : x;
     return network(in, training);
   }

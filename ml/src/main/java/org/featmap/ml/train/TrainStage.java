@@ -58,8 +58,12 @@ public final class TrainStage {
    * Test-only variations of a run (parity with PyTorch): hidden sizes, dropout on/off, and a hook
    * that overwrites the initial weights (e.g. with PyTorch's) before the first step.
    */
-  record Variant(Dims dims, boolean dropout, Consumer<MappingModel> init) {
-    static final Variant SPEC = new Variant(Dims.SPEC, true, m -> {});
+  record Variant(Dims dims, boolean dropout, Consumer<MappingModel> init, int microBatch) {
+    static final Variant SPEC = new Variant(Dims.SPEC, true, m -> {}, 0);
+
+    Variant(Dims dims, boolean dropout, Consumer<MappingModel> init) {
+      this(dims, dropout, init, 0);
+    }
   }
 
   public static TrainResult run(
@@ -106,6 +110,7 @@ public final class TrainStage {
         st = restore(last.get(), manager, model, opt);
         resumedFrom = st.epoch;
       }
+      int micro = microBatch(o, variant, h, w, variant.dims(), device);
       float[] src = new float[o.batchSize() * c * h * w];
       float[] tgt = new float[src.length];
       for (int epoch = st.epoch + 1; epoch < o.maxEpochs() && !st.stopped; epoch++) {
@@ -117,32 +122,41 @@ public final class TrainStage {
         try (batches) {
           for (int b = 0; b < trainBatches; b++) {
             float[][] batch = batches.get(b);
-            double loss;
-            try (NDScope scope = new NDScope()) {
-              scope.suppressNotUsedWarning();
-              NDArray x = org.featmap.ml.Tensors.owned(manager, batch[0], new Shape(o.batchSize(), c, h, w));
-              NDArray y = org.featmap.ml.Tensors.owned(manager, batch[1], new Shape(o.batchSize(), c, h, w));
-              model.masks().reseed(stepSeed(o.seed(), epoch, b));
-              try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray l = Losses.compute(o.loss(), model.forward(x, true), y);
-                loss = l.getFloat();
-                if (!Double.isFinite(loss)) {
-                  throw new IllegalStateException(
-                      "non-finite train loss " + loss + " at epoch " + epoch + " batch " + b
-                          + "; the last good checkpoint is kept in " + o.checkpointDir());
+            double loss = 0;
+            model.masks().reseed(stepSeed(o.seed(), epoch, b));
+            for (int from = 0; from < o.batchSize(); from += micro) {
+              int n = Math.min(micro, o.batchSize() - from);
+              try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                int off = from * c * h * w;
+                int len = n * c * h * w;
+                NDArray x = org.featmap.ml.Tensors.owned(manager, java.nio.FloatBuffer.wrap(batch[0], off, len).slice(), new Shape(n, c, h, w));
+                NDArray y = org.featmap.ml.Tensors.owned(manager, java.nio.FloatBuffer.wrap(batch[1], off, len).slice(), new Shape(n, c, h, w));
+                model.masks().setSampleOffset(from);
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                  NDArray l = Losses.compute(o.loss(), model.forward(x, true), y);
+                  float part = l.getFloat();
+                  if (!Float.isFinite(part)) {
+                    throw new IllegalStateException(
+                        "non-finite train loss " + part + " at epoch " + epoch + " batch " + b
+                            + "; the last good checkpoint is kept in " + o.checkpointDir());
+                  }
+                  // the batch loss is the mean of per-sample losses (spec §6.3), so a micro-batch of n
+                  // samples contributes n/B of its own mean: the summed gradient is the whole batch's
+                  loss += part * (double) n / o.batchSize();
+                  gc.backward(perBatch(l, o.accumulateBatches() * (double) o.batchSize() / n));
                 }
-                gc.backward(perBatch(l, o.accumulateBatches()));
               }
-              if ((b + 1) % o.accumulateBatches() == 0 || b == trainBatches - 1) {
-                opt.step();
-                opt.zeroGrad();
-              }
+            }
+            if ((b + 1) % o.accumulateBatches() == 0 || b == trainBatches - 1) {
+              opt.step();
+              opt.zeroGrad();
             }
             trainSum += loss;
             listener.onTrainStep(epoch, st.globalStep++, loss);
           }
         }
-        double valLoss = validate(model, data, split.val(), o, norm, manager, src, tgt, c, h, w);
+        double valLoss = validate(model, data, split.val(), o, norm, manager, src, tgt, c, h, w, micro);
         double trainLoss = trainSum / trainBatches;
         st.trainLosses.add(trainLoss);
         st.valLosses.add(valLoss);
@@ -177,8 +191,46 @@ public final class TrainStage {
   }
 
   /** loss / accumulate, through a scalar tensor that owns its memory (autograd keeps it; see Tensors.scalar). */
-  static NDArray perBatch(NDArray loss, int accumulateBatches) {
-    return loss.div(org.featmap.ml.Tensors.scalar(loss.getManager(), accumulateBatches));
+  static NDArray perBatch(NDArray loss, double divisor) {
+    return loss.div(org.featmap.ml.Tensors.scalar(loss.getManager(), (float) divisor));
+  }
+
+  /**
+   * Samples per forward/backward pass. Every loss of spec §6.3 is a mean of per-sample terms and only
+   * the CNN has batch statistics (BatchNorm), so the other models may split a batch into micro-batches
+   * and accumulate gradients: the same update up to float summation order, and the same dropout masks
+   * (MaskSource draws per sample). The transformer's explicit attention keeps about
+   * {@value #ATTENTION_COPIES} heads·N² float maps per layer and sample for backward — 25 GB per sample
+   * on ConvNeXt feat0 (N = 5,184) — where PyTorch's SDPA kernels need O(N) (spec §5.5 "Cost"); with
+   * micro-batches a cell fits any device that holds one sample. The budget is a share of the device's
+   * memory, so micro-batch sizes (not results) may differ between machines.
+   */
+  static int microBatch(TrainOptions o, Variant variant, int h, int w, Dims dims, Device device) {
+    if (o.modelType() == org.featmap.ml.mapping.ModelType.CNN) {
+      return o.batchSize(); // BatchNorm's batch statistics need the whole batch
+    }
+    if (variant.microBatch() > 0) {
+      return Math.min(variant.microBatch(), o.batchSize());
+    }
+    if (o.modelType() != org.featmap.ml.mapping.ModelType.TRANSFORMER) {
+      return o.batchSize();
+    }
+    double n = (double) h * w;
+    double perSample = (double) dims.layers() * ATTENTION_COPIES * dims.heads() * n * n * Float.BYTES;
+    long budget = (long) (MEMORY_SHARE * deviceMemory(device));
+    return (int) Math.max(1, Math.min(o.batchSize(), Math.floor(budget / perSample)));
+  }
+
+  /** heads·N² maps kept per layer for backward with dropout on (measured: bench/results/train.md). */
+  static final int ATTENTION_COPIES = 8;
+  private static final double MEMORY_SHARE = 0.6;
+
+  private static long deviceMemory(Device device) {
+    if (device.isGpu()) {
+      return ai.djl.util.cuda.CudaUtils.getGpuMemory(device).getMax();
+    }
+    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getTotalMemorySize() : 8L << 30;
   }
 
   private static EpochRules rulesFrom(TrainOptions o) {
@@ -201,19 +253,25 @@ public final class TrainStage {
   /** Validation: eval mode, short last batch kept, equal-weight batch mean (spec §6.4). */
   private static double validate(
       MappingModel model, PairDataset data, int[] val, TrainOptions o, Optional<NormStats> norm, NDManager manager,
-      float[] src, float[] tgt, int c, int h, int w) throws IOException {
+      float[] src, float[] tgt, int c, int h, int w, int micro) throws IOException {
     double sum = 0;
     int batches = 0;
     for (int from = 0; from < val.length; from += o.batchSize()) {
       int n = Math.min(o.batchSize(), val.length - from);
       loadBatch(data, val, from, n, norm, src, tgt);
-      try (NDScope scope = new NDScope()) {
-        scope.suppressNotUsedWarning();
-        int len = n * c * h * w;
-        NDArray x = org.featmap.ml.Tensors.owned(manager, java.nio.FloatBuffer.wrap(src, 0, len), new Shape(n, c, h, w));
-        NDArray y = org.featmap.ml.Tensors.owned(manager, java.nio.FloatBuffer.wrap(tgt, 0, len), new Shape(n, c, h, w));
-        sum += Losses.compute(o.loss(), model.forward(x, false), y).getFloat();
+      double batchLoss = 0;
+      for (int mf = 0; mf < n; mf += micro) {
+        int mn = Math.min(micro, n - mf);
+        try (NDScope scope = new NDScope()) {
+          scope.suppressNotUsedWarning();
+          int off = mf * c * h * w;
+          int len = mn * c * h * w;
+          NDArray x = org.featmap.ml.Tensors.owned(manager, java.nio.FloatBuffer.wrap(src, off, len).slice(), new Shape(mn, c, h, w));
+          NDArray y = org.featmap.ml.Tensors.owned(manager, java.nio.FloatBuffer.wrap(tgt, off, len).slice(), new Shape(mn, c, h, w));
+          batchLoss += Losses.compute(o.loss(), model.forward(x, false), y).getFloat() * (double) mn / n;
+        }
       }
+      sum += batchLoss;
       batches++;
     }
     return sum / batches;
