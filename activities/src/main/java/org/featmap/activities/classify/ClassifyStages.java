@@ -7,7 +7,9 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.featmap.activities.extract.ExtractStages;
@@ -178,6 +180,34 @@ public final class ClassifyStages {
     ctx.tracker().logMetric(run, "acc_mapped_top1", row.accMappedTop1(), 0);
     ctx.tracker().logMetric(run, "acc_edit_top1", row.accEditTop1(), 0);
     ctx.tracker().logMetric(run, "top1_agreement_edit_mapped", row.top1AgreementEditMapped(), 0);
+  }
+
+  /**
+   * classify_recon: the fine-tuned classifier on the cell's manipulated test images and on the decoder
+   * reconstructions its test node saved (spec §8.4), with the §8.3 metrics of mapped recon vs manipulated.
+   */
+  public static void classifyRecon(StageContext ctx) throws Exception {
+    ReconClassify.Result r = ReconClassify.run(new ReconClassify.Options(ctx.inputDir("test"),
+        ctx.inputDir("images").resolve("augmented_test"), Path.of(ctx.str("export")), ctx.inputDir("classifier").resolve("head"),
+        ctx.str("classifier_backbone"), org.featmap.activities.eval.EvalStages.mode(ctx), ctx.str("dataset"), ctx.str("layer"),
+        ctx.str("manipulation"), ctx.integer("batch_size"), ExtractStages.device(), ctx.outDir()), ctx.progress());
+    ClassificationMetrics.Row row = r.row();
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("recon_acc_manipulated_top1", row.accOrigTop1());
+    metrics.put("recon_acc_target_recon_top1", row.accEditTop1());
+    metrics.put("recon_acc_mapped_recon_top1", row.accMappedTop1());
+    metrics.put("recon_acc_mapped_recon_top5", row.accMappedTop5());
+    metrics.put("recon_top1_agreement_manipulated_mapped", row.top1AgreementOrigMapped());
+    metrics.put("recon_top1_agreement_target_mapped", row.top1AgreementEditMapped());
+    metrics.put("recon_jsd_manipulated_mapped", row.jsdOrigMapped().mean());
+    ctx.summary("images", r.n());
+    String run = ctx.trackingRun();
+    for (Map.Entry<String, Double> e : metrics.entrySet()) {
+      ctx.summary(e.getKey(), e.getValue());
+      if (!e.getValue().isNaN()) ctx.tracker().logMetric(run, e.getKey(), e.getValue(), 0);
+    }
+    ctx.tracker().logArtifact(run, "classify_recon/" + ReconClassify.METRICS_CSV, ctx.outDir().resolve(ReconClassify.METRICS_CSV));
+    ctx.tracker().logArtifact(run, "classify_recon/" + ReconClassify.RESULTS_CSV, ctx.outDir().resolve(ReconClassify.RESULTS_CSV));
   }
 
   static ClassificationMetrics.Probs probs(ProbabilityFile.Probs p) {
