@@ -206,8 +206,8 @@ public final class ClassifyStages {
       ctx.summary(e.getKey(), e.getValue());
       if (!e.getValue().isNaN()) ctx.tracker().logMetric(run, e.getKey(), e.getValue(), 0);
     }
-    ctx.tracker().logArtifact(run, "classify_recon/" + ReconClassify.METRICS_CSV, ctx.outDir().resolve(ReconClassify.METRICS_CSV));
-    ctx.tracker().logArtifact(run, "classify_recon/" + ReconClassify.RESULTS_CSV, ctx.outDir().resolve(ReconClassify.RESULTS_CSV));
+    ctx.tracker().logArtifact(run, "classify_recon", ctx.outDir().resolve(ReconClassify.METRICS_CSV));
+    ctx.tracker().logArtifact(run, "classify_recon", ctx.outDir().resolve(ReconClassify.RESULTS_CSV));
   }
 
   static ClassificationMetrics.Probs probs(ProbabilityFile.Probs p) {
