@@ -79,7 +79,9 @@ final class ClassifyCommands {
     @Option(names = "--out", required = true, description = "the head goes to OUT/head") Path out;
     @Option(names = "--epochs", defaultValue = "15") int epochs;
     @Option(names = "--batch-size", defaultValue = "128") int batchSize;
+    @Option(names = "--lr", defaultValue = "1e-3") double lr;
     @Option(names = "--drop-rate", defaultValue = "0.3") double dropRate;
+    @Option(names = "--label-smoothing", defaultValue = "0.1") double labelSmoothing;
     @Option(names = "--no-augment", description = "no train-time augmentation (frozen features computed once)") boolean noAugment;
     @Option(names = "--seed", defaultValue = "42") long seed;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu[:index]") String device;
@@ -92,7 +94,7 @@ final class ClassifyCommands {
       Path scratch = Files.createTempDirectory(out.toAbsolutePath(), ".finetune-");
       try {
         FinetuneResult r = ClassifyStages.finetune(new ClassifyStages.FinetuneRun(backbone, roots, scratch, out, !noAugment, epochs,
-            batchSize, dropRate, seed, Device.fromName(device), Progress.NONE));
+            batchSize, lr, dropRate, labelSmoothing, seed, Device.fromName(device), Progress.NONE));
         for (FinetuneResult.EpochLog e : r.history())
           System.out.printf("epoch %d: train %.4f val %.4f top1 %.3f top5 %.3f%n", e.epoch(), e.trainLoss(), e.valLoss(),
               e.valTop1(), e.valTop5());

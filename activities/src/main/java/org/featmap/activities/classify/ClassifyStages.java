@@ -43,7 +43,7 @@ public final class ClassifyStages {
    * @param out the node's output folder; the head goes to {@code out/head}
    */
   public record FinetuneRun(Path export, List<Path> trainRoots, Path scratch, Path out, boolean augmented, int epochs,
-      int batchSize, double dropRate, long seed, Device device, Progress progress) {}
+      int batchSize, double learningRate, double dropRate, double labelSmoothing, long seed, Device device, Progress progress) {}
 
   public static FinetuneResult finetune(FinetuneRun f) throws Exception {
     Path train = f.scratch().resolve("augmented_train");
@@ -52,8 +52,8 @@ public final class ClassifyStages {
         .withTraining(f.augmented(), f.epochs(), f.batchSize(), 0.05)
         .withDropRate(f.dropRate())
         .withRuntime(f.seed(), 0, f.progress());
-    o = new FinetuneOptions(o.backboneDir(), o.augmentedTrain(), o.outDir(), o.augment(), o.epochs(), o.batchSize(), o.lr(),
-        o.weightDecay(), o.dropRate(), o.labelSmoothing(), o.valFraction(), o.patience(), o.seed(), f.device(), o.threads(),
+    o = new FinetuneOptions(o.backboneDir(), o.augmentedTrain(), o.outDir(), o.augment(), o.epochs(), o.batchSize(),
+        f.learningRate(), o.weightDecay(), o.dropRate(), f.labelSmoothing(), o.valFraction(), o.patience(), o.seed(), f.device(), o.threads(),
         o.progress());
     try {
       return FinetuneStage.run(o);
@@ -68,8 +68,9 @@ public final class ClassifyStages {
     roots.add(ctx.inputDir("images").resolve("augmented_train"));
     if (!ctx.task().inputs("edits").isEmpty()) roots.add(ctx.inputDir("edits").resolve("augmented_train"));
     FinetuneResult r = finetune(new FinetuneRun(Path.of(ctx.str("export")), roots, ctx.scratchDir(), ctx.outDir(),
-        ctx.bool("augmented"), ctx.integer("epochs"), ctx.integer("batch_size"), Double.parseDouble(ctx.str("drop_rate")),
-        Long.parseLong(ctx.str("seed")), Device.cpu(), ctx.progress()));
+        ctx.bool("augmented"), ctx.integer("epochs"), ctx.integer("batch_size"), Double.parseDouble(ctx.str("learning_rate")),
+        Double.parseDouble(ctx.str("drop_rate")), Double.parseDouble(ctx.str("label_smoothing")), Long.parseLong(ctx.str("seed")),
+        Device.cpu(), ctx.progress()));
     ctx.summary("classes", r.classes().size());
     ctx.summary("train_images", r.trainImages());
     ctx.summary("best_epoch", r.bestEpoch());
