@@ -45,7 +45,17 @@ public final class ClassifyFixture {
   }
 
   public static synchronized ClassifyFixture get() throws Exception {
-    if (instance == null) instance = new ClassifyFixture(Files.createTempDirectory("featmap-classify-fixture"));
+    if (instance == null) {
+      Path dir = Files.createTempDirectory("featmap-classify-fixture");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          org.featmap.activities.store.LocalArtifactStore.deleteTree(dir);
+        } catch (java.io.IOException e) {
+          // a temp folder left behind is harmless
+        }
+      }));
+      instance = new ClassifyFixture(dir);
+    }
     return instance;
   }
 

@@ -61,6 +61,14 @@ class PlannerTest {
   }
 
   @Test
+  void demoPlansOneClassifyReconPerTestNode() {
+    ExperimentGraph g = Planner.plan(ConfigLoader.load(Path.of("../config/demo.yaml"), new EnvExpander(Map.of())));
+    // 2 backbones × (direct grayscale: linear, mlp; rotation_90: linear, cnn, spatial_only)
+    assertEquals(10, g.counts().get(Stage.TEST));
+    assertEquals(10, g.counts().get(Stage.CLASSIFY_RECON));
+  }
+
+  @Test
   void nodesComeAfterTheirInputsAndIdsAreUnique() {
     ExperimentGraph g = Planner.plan(paper());
     Set<String> seen = new HashSet<>();
