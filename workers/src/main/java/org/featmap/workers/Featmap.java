@@ -25,6 +25,10 @@ import picocli.CommandLine.Command;
       MoreStageCommands.Features.class,
       MoreStageCommands.Train.class,
       MoreStageCommands.Test.class,
+      ClassifyCommands.Finetune.class,
+      ClassifyCommands.Classify.class,
+      ClassifyCommands.Wxb.class,
+      ClassifyCommands.Svd.class,
       MoreStageCommands.Report.class,
       CommandLine.HelpCommand.class
     })

@@ -50,6 +50,7 @@ final class RecordingActivities implements StageActivities, SweepActivities {
   @Override public NodeResult reconstruct(NodeTask t) { return run(t); }
   @Override public NodeResult finetune(NodeTask t) { return run(t); }
   @Override public NodeResult classify(NodeTask t) { return run(t); }
+  @Override public NodeResult classifyRecon(NodeTask t) { return run(t); }
   @Override public NodeResult wxb(NodeTask t) { return run(t); }
   @Override public NodeResult svd(NodeTask t) { return run(t); }
   @Override public NodeResult report(NodeTask t) { return run(t); }

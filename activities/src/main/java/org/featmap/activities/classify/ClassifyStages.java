@@ -1,20 +1,22 @@
 package org.featmap.activities.classify;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.featmap.activities.extract.ExtractStages;
 import org.featmap.activities.normstats.NormStatsStages;
 import org.featmap.activities.stage.StageContext;
-import org.featmap.activities.train.TrainStages;
 import org.featmap.core.contract.BadInputException;
+import org.featmap.core.contract.Progress;
 import org.featmap.ml.analysis.ClassificationMetrics;
 import org.featmap.ml.classify.ClassifierTail;
 import org.featmap.ml.classify.ClassifyOptions;
@@ -33,21 +35,42 @@ import org.featmap.ml.report.CsvTable;
 public final class ClassifyStages {
   private ClassifyStages() {}
 
-  /** finetune: a new head on the frozen backbone, on the manipulated training images (spec §8.1). */
-  public static void finetune(StageContext ctx) throws Exception {
-    Path train = ctx.scratchDir().resolve("augmented_train");
-    linkTrainingImages(ctx, train);
-    Path out = ctx.outDir().resolve("head");
-    FinetuneOptions o = FinetuneOptions.convnext(Path.of(ctx.str("export")), train, out)
-        .withTraining(ctx.bool("augmented"), ctx.integer("epochs"), ctx.integer("batch_size"), 0.05)
-        .withDropRate(Double.parseDouble(ctx.str("drop_rate")))
-        .withRuntime(Long.parseLong(ctx.str("seed")), 0, ctx.progress());
-    FinetuneResult r;
+  /**
+   * One fine-tuning on plain paths: the code path of both the finetune node and {@code featmap finetune}.
+   *
+   * @param trainRoots {@code augmented_train} folders (ImageFolder roots) joined into one by links
+   * @param scratch a private folder for the joined root
+   * @param out the node's output folder; the head goes to {@code out/head}
+   */
+  public record FinetuneRun(Path export, List<Path> trainRoots, Path scratch, Path out, boolean augmented, int epochs,
+      int batchSize, double learningRate, double dropRate, double labelSmoothing, long seed, Device device, Progress progress) {}
+
+  public static FinetuneResult finetune(FinetuneRun f) throws Exception {
+    Path train = f.scratch().resolve("augmented_train");
+    linkTrainingImages(f.trainRoots(), train);
+    FinetuneOptions o = FinetuneOptions.convnext(f.export(), train, f.out().resolve("head"))
+        .withTraining(f.augmented(), f.epochs(), f.batchSize(), 0.05)
+        .withDropRate(f.dropRate())
+        .withRuntime(f.seed(), 0, f.progress());
+    o = new FinetuneOptions(o.backboneDir(), o.augmentedTrain(), o.outDir(), o.augment(), o.epochs(), o.batchSize(),
+        f.learningRate(), o.weightDecay(), o.dropRate(), f.labelSmoothing(), o.valFraction(), o.patience(), o.seed(), f.device(), o.threads(),
+        o.progress());
     try {
-      r = FinetuneStage.run(o);
+      return FinetuneStage.run(o);
     } catch (IllegalArgumentException e) {
       throw new BadInputException(e.getMessage(), e);
     }
+  }
+
+  /** finetune: a new head on the frozen backbone, on the manipulated training images (spec §8.1). */
+  public static void finetune(StageContext ctx) throws Exception {
+    List<Path> roots = new ArrayList<>();
+    roots.add(ctx.inputDir("images").resolve("augmented_train"));
+    if (!ctx.task().inputs("edits").isEmpty()) roots.add(ctx.inputDir("edits").resolve("augmented_train"));
+    FinetuneResult r = finetune(new FinetuneRun(Path.of(ctx.str("export")), roots, ctx.scratchDir(), ctx.outDir(),
+        ctx.bool("augmented"), ctx.integer("epochs"), ctx.integer("batch_size"), Double.parseDouble(ctx.str("learning_rate")),
+        Double.parseDouble(ctx.str("drop_rate")), Double.parseDouble(ctx.str("label_smoothing")), Long.parseLong(ctx.str("seed")),
+        Device.cpu(), ctx.progress()));
     ctx.summary("classes", r.classes().size());
     ctx.summary("train_images", r.trainImages());
     ctx.summary("best_epoch", r.bestEpoch());
@@ -66,10 +89,7 @@ public final class ClassifyStages {
    * The classifier reads one ImageFolder root; the direct images and the generative edits are two
    * nodes, so their class folders are joined here with symbolic links (no copies).
    */
-  static void linkTrainingImages(StageContext ctx, Path target) throws Exception {
-    List<Path> roots = new ArrayList<>();
-    roots.add(ctx.inputDir("images").resolve("augmented_train"));
-    if (!ctx.task().inputs("edits").isEmpty()) roots.add(ctx.inputDir("edits").resolve("augmented_train"));
+  static void linkTrainingImages(List<Path> roots, Path target) throws Exception {
     for (Path root : roots) {
       if (!Files.isDirectory(root)) throw new BadInputException("no training images under " + root);
       try (Stream<Path> classes = Files.list(root)) {
@@ -78,7 +98,7 @@ public final class ClassifyStages {
             for (Path sub : subs.filter(Files::isDirectory).toList()) {
               Path link = target.resolve(cls.getFileName().toString()).resolve(sub.getFileName().toString());
               Files.createDirectories(link.getParent());
-              if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) Files.createSymbolicLink(link, sub);
+              if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) Files.createSymbolicLink(link, sub.toAbsolutePath());
             }
           }
         }
@@ -91,43 +111,104 @@ public final class ClassifyStages {
     return ctx.bool("apply_transform") ? ctx.str("model") + "_" + ctx.str("manipulation") : ctx.str("model");
   }
 
-  /** classify: orig / edit / mapped probabilities of one cell's test pairs and their §8.3 metrics. */
-  public static void classify(StageContext ctx) throws Exception {
-    String layer = ctx.str("layer");
-    String manip = ctx.str("manipulation");
-    String dataset = ctx.str("dataset");
-    Path out = ctx.outDir();
-    Optional<NormStats> norm = TrainStages.norm(ctx);
-    Path headDir = ctx.inputDir("classifier").resolve("head");
-    Path backbone = Path.of(ctx.str("export"));
-    try (FeatureStoreReader store = FeatureStoreReader.open(NormStatsStages.layerStore(ctx.inputDir("features"), layer));
+  /**
+   * One cell's feature classification on plain paths: the code path of both the classify node and
+   * {@code featmap classify}.
+   *
+   * @param features the test feature store of the layer
+   * @param model a trained model folder (TrainedMapping)
+   * @param norm norm.json of a normalised layer, or null
+   * @param head the fine-tuned head folder (finetune node's head/)
+   * @param export the classifier's backbone export (its stages after the layer form the tail)
+   * @param mode the mapped set's name (§8.2)
+   */
+  public record ClassifyCell(Path features, Path model, Path norm, Path head, Path export, String layer, String manipulation,
+      String dataset, String mode, Device device, Path out, Progress progress) {}
+
+  /** What one classification cell measured: the pairs classified and the §8.3 row (also in metrics.csv). */
+  public record ClassifyCellResult(int pairs, ClassificationMetrics.Row row) {}
+
+  public static ClassifyCellResult classifyCell(ClassifyCell o) throws Exception {
+    NormStats ns = o.norm() == null ? null : NormStatsStages.read(o.norm());
+    Files.createDirectories(o.out());
+    try (FeatureStoreReader store = FeatureStoreReader.open(o.features());
         NDManager manager = NDManager.newBaseManager();
-        TrainedMapping mapping = TrainedMapping.load(ctx.inputDir("model").resolve("model"), manager);
-        ClassifierTail tail = ClassifierTail.open(backbone, headDir, layer, ExtractStages.device())) {
+        TrainedMapping mapping = TrainedMapping.load(o.model(), manager);
+        ClassifierTail tail = ClassifierTail.open(o.export(), o.head(), o.layer(), o.device())) {
       int c = store.channels(), h = store.height(), w = store.width();
-      NormStats ns = norm.orElse(null);
+      int mc = mapping.sidecar().path("channels").asInt(c);
+      if (mc != c)
+        throw new BadInputException(o.model() + ": the model maps " + mc + " channels, the feature store " + store.dir()
+            + " has " + c + " (" + store.layer() + ")");
+      if (ns != null && ns.mean().length != c)
+        throw new BadInputException(o.norm() + ": statistics of " + ns.mean().length + " channels, the feature store has " + c);
       Function<NDArray, NDArray> mapper = x -> {
         int b = (int) x.getShape().get(0);
         float[] y = mapping.apply(x.toFloatArray(), b, c, h, w, ns);
         return org.featmap.ml.Tensors.owned(x.getManager(), y, new Shape(b, c, h, w));
       };
-      ClassifyResult r = ClassifyStage.run(new ClassifyOptions(store, manip, tail, mapper, mode(ctx), dataset, out, 32,
-          ctx.progress()));
-      ProbabilityFile.Probs o = ProbabilityFile.read(r.files().get("orig"));
-      ProbabilityFile.Probs e = ProbabilityFile.read(r.files().get("edit"));
-      ProbabilityFile.Probs m = ProbabilityFile.read(r.files().get("mapped"));
-      ClassificationMetrics.Row row = ClassificationMetrics.compute(probs(o), probs(e), probs(m), mode(ctx), manip, layer, dataset);
-      CsvTable.write(out.resolve("metrics.csv"), ClassificationMetrics.CSV_COLUMNS, List.of(row.csvValues()));
-      ctx.summary("pairs", r.pairs());
-      ctx.summary("acc_orig_top1", row.accOrigTop1());
-      ctx.summary("acc_edit_top1", row.accEditTop1());
-      ctx.summary("acc_mapped_top1", row.accMappedTop1());
-      ctx.summary("top1_agreement_edit_mapped", row.top1AgreementEditMapped());
-      String run = ctx.trackingRun();
-      ctx.tracker().logMetric(run, "acc_mapped_top1", row.accMappedTop1(), 0);
-      ctx.tracker().logMetric(run, "acc_edit_top1", row.accEditTop1(), 0);
-      ctx.tracker().logMetric(run, "top1_agreement_edit_mapped", row.top1AgreementEditMapped(), 0);
+      ClassifyResult r;
+      try {
+        r = ClassifyStage.run(new ClassifyOptions(store, o.manipulation(), tail, mapper, o.mode(), o.dataset(), o.out(), 32,
+            o.progress()));
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException(e.getMessage(), e);
+      }
+      ProbabilityFile.Probs po = ProbabilityFile.read(r.files().get("orig"));
+      ProbabilityFile.Probs pe = ProbabilityFile.read(r.files().get("edit"));
+      ProbabilityFile.Probs pm = ProbabilityFile.read(r.files().get("mapped"));
+      ClassificationMetrics.Row row = ClassificationMetrics.compute(probs(po), probs(pe), probs(pm), o.mode(), o.manipulation(),
+          o.layer(), o.dataset());
+      CsvTable.write(o.out().resolve("metrics.csv"), ClassificationMetrics.CSV_COLUMNS, List.of(row.csvValues()));
+      return new ClassifyCellResult(r.pairs(), row);
     }
+  }
+
+  /** classify: orig / edit / mapped probabilities of one cell's test pairs and their §8.3 metrics. */
+  public static void classify(StageContext ctx) throws Exception {
+    String layer = ctx.str("layer");
+    Path norm = ctx.task().inputs("norm").isEmpty() ? null : ctx.inputDir("norm").resolve(NormStatsStages.FILE);
+    ClassifyCellResult res = classifyCell(new ClassifyCell(NormStatsStages.layerStore(ctx.inputDir("features"), layer),
+        ctx.inputDir("model").resolve("model"), norm, ctx.inputDir("classifier").resolve("head"), Path.of(ctx.str("export")),
+        layer, ctx.str("manipulation"), ctx.str("dataset"), mode(ctx), ExtractStages.device(), ctx.outDir(), ctx.progress()));
+    ClassificationMetrics.Row row = res.row();
+    ctx.summary("pairs", res.pairs());
+    ctx.summary("acc_orig_top1", row.accOrigTop1());
+    ctx.summary("acc_edit_top1", row.accEditTop1());
+    ctx.summary("acc_mapped_top1", row.accMappedTop1());
+    ctx.summary("top1_agreement_edit_mapped", row.top1AgreementEditMapped());
+    String run = ctx.trackingRun();
+    ctx.tracker().logMetric(run, "acc_mapped_top1", row.accMappedTop1(), 0);
+    ctx.tracker().logMetric(run, "acc_edit_top1", row.accEditTop1(), 0);
+    ctx.tracker().logMetric(run, "top1_agreement_edit_mapped", row.top1AgreementEditMapped(), 0);
+  }
+
+  /**
+   * classify_recon: the fine-tuned classifier on the cell's manipulated test images and on the decoder
+   * reconstructions its test node saved (spec §8.4), with the §8.3 metrics of mapped recon vs manipulated.
+   */
+  public static void classifyRecon(StageContext ctx) throws Exception {
+    ReconClassify.Result r = ReconClassify.run(new ReconClassify.Options(ctx.inputDir("test"),
+        ctx.inputDir("images").resolve("augmented_test"), Path.of(ctx.str("export")), ctx.inputDir("classifier").resolve("head"),
+        ctx.str("classifier_backbone"), org.featmap.activities.eval.EvalStages.mode(ctx), ctx.str("dataset"), ctx.str("layer"),
+        ctx.str("manipulation"), ctx.integer("batch_size"), ExtractStages.device(), ctx.outDir()), ctx.progress());
+    ClassificationMetrics.Row row = r.row();
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("recon_acc_manipulated_top1", row.accOrigTop1());
+    metrics.put("recon_acc_target_recon_top1", row.accEditTop1());
+    metrics.put("recon_acc_mapped_recon_top1", row.accMappedTop1());
+    metrics.put("recon_acc_mapped_recon_top5", row.accMappedTop5());
+    metrics.put("recon_top1_agreement_manipulated_mapped", row.top1AgreementOrigMapped());
+    metrics.put("recon_top1_agreement_target_mapped", row.top1AgreementEditMapped());
+    metrics.put("recon_jsd_manipulated_mapped", row.jsdOrigMapped().mean());
+    ctx.summary("images", r.n());
+    String run = ctx.trackingRun();
+    for (Map.Entry<String, Double> e : metrics.entrySet()) {
+      ctx.summary(e.getKey(), e.getValue());
+      if (!e.getValue().isNaN()) ctx.tracker().logMetric(run, e.getKey(), e.getValue(), 0);
+    }
+    ctx.tracker().logArtifact(run, "classify_recon", ctx.outDir().resolve(ReconClassify.METRICS_CSV));
+    ctx.tracker().logArtifact(run, "classify_recon", ctx.outDir().resolve(ReconClassify.RESULTS_CSV));
   }
 
   static ClassificationMetrics.Probs probs(ProbabilityFile.Probs p) {

@@ -44,7 +44,7 @@ public final class EvalStages {
   }
 
   /** The §7.2 mode name: spatial_only_<manip>, <model>_<manip> for applied groups, else <model>. */
-  static String mode(StageContext ctx) {
+  public static String mode(StageContext ctx) {
     String model = ctx.str("model");
     if (model.equals("spatial_only")) return "spatial_only_" + ctx.str("manipulation");
     return ctx.bool("apply_transform") ? model + "_" + ctx.str("manipulation") : model;

@@ -27,6 +27,7 @@ import org.featmap.ml.eval.TestSelection;
 import org.featmap.ml.features.FeatureStoreReader;
 import org.featmap.ml.features.PairIndex;
 import org.featmap.ml.images.ImageCodec;
+import org.featmap.ml.images.ImageFormat;
 import org.featmap.ml.images.PillowResample;
 import org.featmap.ml.images.RgbImage;
 import org.featmap.ml.mapping.SpatialTransform;
@@ -45,6 +46,12 @@ public final class TestCell {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   static final int BATCH = 16;
   static final int GRID_ROWS = 6;
+  /** Where the decoder reconstructions go (spec §7.2 saves them too), with {@link #RECON_INDEX} listing them. */
+  public static final String RECON_DIR = "recon";
+  /** Columns: original_id, class_id, manipulated_img_path, mapped_recon, target_recon (paths relative to the test output). */
+  public static final String RECON_INDEX = "recon/index.csv";
+  public static final List<String> RECON_COLUMNS = List.of("original_id", "class_id", "manipulated_img_path", "mapped_recon",
+      "target_recon");
 
   private TestCell() {}
 
@@ -91,6 +98,8 @@ public final class TestCell {
       int c = store.channels(), h = store.height(), w = store.width(), per = c * h * w;
       FeatureMetrics fm = new FeatureMetrics(c, h, w);
       List<EvaluationRow> rows = new ArrayList<>();
+      List<List<String>> reconIndex = new ArrayList<>();
+      if (decoder != null) Files.createDirectories(o.out().resolve(RECON_DIR));
       List<RgbImage[]> grid = new ArrayList<>();
       List<String> gridLabels = new ArrayList<>();
       double[] sums = new double[10]; // the ten metrics of EvaluationRow, summed where computed
@@ -166,8 +175,16 @@ public final class TestCell {
           EvaluationRow.Metrics vsT = new EvaluationRow.Metrics(ImageMetrics.mse(t, r), ImageMetrics.ssim(t, r),
               lp == null ? Double.NaN : lp[b + j], medT, maskedT);
           String id = store.originalId(pairs.originalRow()[p]);
+          // the raw decoder outputs (lossless PNG), as §7.2 saves <ID>_mapped.png and <ID>_target_recon.png;
+          // the §8.4 classification of reconstructions (classify_recon node) reads them
+          String safe = EvaluationRow.safeFileName(id + "_" + manip);
+          String mappedFile = RECON_DIR + "/" + safe + "_mapped.png", targetFile = RECON_DIR + "/" + safe + "_target_recon.png";
+          ImageCodec.write(recMapped.get(j), o.out().resolve(mappedFile), ImageFormat.PNG);
+          ImageCodec.write(recTarget.get(j), o.out().resolve(targetFile), ImageFormat.PNG);
+          reconIndex.add(List.of(id, Integer.toString(store.classId(pairs.manipulatedRow()[p])),
+              store.path(pairs.manipulatedRow()[p]), mappedFile, targetFile));
           EvaluationRow row = new EvaluationRow(o.mode(), o.dataset(), o.layer(), id, manip,
-              store.path(pairs.originalRow()[p]), store.path(pairs.manipulatedRow()[p]), "",
+              store.path(pairs.originalRow()[p]), store.path(pairs.manipulatedRow()[p]), mappedFile,
               EvaluationRow.safeFileName(id + "_" + manip) + ".png", vsM, vsT);
           rows.add(row);
           double[] v = {vsM.mse(), vsM.ssim(), vsM.lpips(), vsM.medianCosSim(), vsM.maskedMedianCosSim(),
@@ -202,6 +219,7 @@ public final class TestCell {
         for (EvaluationRow r : rows) cells.add(r.cells());
         CsvTable.write(o.out().resolve("evaluation.csv"), EvaluationRow.COLUMNS, cells);
         EvaluationTable.write(o.out().resolve("evaluation.arrow"), rows);
+        CsvTable.write(o.out().resolve(RECON_INDEX), RECON_COLUMNS, reconIndex);
         ReconstructionGrid.write(o.out().resolve("grid.png"), grid, gridLabels,
             List.of("original", "manipulated (target)", "reconstructed target", "reconstructed mapped"));
         String[] names = {"image_mse", "image_ssim", "image_lpips", "image_median_cos", "image_masked_median_cos"};

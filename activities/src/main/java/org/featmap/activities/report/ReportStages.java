@@ -157,6 +157,9 @@ public final class ReportStages {
     }
     r.section("Classification of mapped features", clsBlocks.toArray(HtmlReport.Block[]::new));
 
+    r.section("Classification of reconstructions (§8.4)", reconBlocks(byStage.getOrDefault("classify_recon", List.of()),
+        ctx.task().inputs("classify_recon").size()).toArray(HtmlReport.Block[]::new));
+
     List<HtmlReport.Block> linBlocks = new ArrayList<>();
     List<Cell> wxb = byStage.getOrDefault("wxb", List.of());
     if (wxb.isEmpty()) linBlocks.add(new HtmlReport.Missing("W·x vs bias", "no W·x/bias cell finished (or it is disabled)"));
@@ -200,6 +203,35 @@ public final class ReportStages {
     ctx.summary("figures", fig);
     String run = ctx.task().sweepRunId();
     if (run != null) ctx.tracker().logArtifact(run, "report/index.html", out.resolve("index.html"));
+  }
+
+  /**
+   * The §8.4 view: per cell, top-1 of the fine-tuned classifier on the manipulated images and on the
+   * reconstructions of the true and of the mapped features, and how often mapped recon and manipulated
+   * image get the same class; marked missing when no classify_recon node is planned or none finished.
+   */
+  static List<HtmlReport.Block> reconBlocks(List<Cell> cells, int planned) {
+    List<HtmlReport.Block> blocks = new ArrayList<>();
+    if (cells.isEmpty()) {
+      blocks.add(new HtmlReport.Missing("classification of reconstructions", planned == 0
+          ? "not planned: it needs a test reconstructor and a fine-tuned classifier (classify) for the dataset"
+          : "none of the " + planned + " classify_recon cells finished"));
+      return blocks;
+    }
+    List<List<String>> rows = new ArrayList<>();
+    for (Cell c : cells) {
+      Map<String, String> s = c.summary();
+      rows.add(List.of(c.layerConfig(), c.manip(), c.model(), s.getOrDefault("images", ""),
+          fmt(num(s, "recon_acc_manipulated_top1")), fmt(num(s, "recon_acc_target_recon_top1")),
+          fmt(num(s, "recon_acc_mapped_recon_top1")), fmt(num(s, "recon_top1_agreement_manipulated_mapped")),
+          fmt(num(s, "recon_jsd_manipulated_mapped"))));
+    }
+    blocks.add(new HtmlReport.Table("Top-1 of the fine-tuned classifier on manipulated test images and on decoder"
+        + " reconstructions of their true (target) and mapped features; agreement and JSD compare mapped recon with the"
+        + " manipulated image (spec §8.3 metrics; per-cell files recon_metrics.csv, recon_results.csv)",
+        List.of("layer", "manipulation", "model", "images", "manipulated", "target recon", "mapped recon",
+            "agreement manip./mapped", "JSD manip./mapped"), rows));
+    return blocks;
   }
 
   static double[] readSpectrum(Path csv) throws Exception {

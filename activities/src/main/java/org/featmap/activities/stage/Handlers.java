@@ -19,6 +19,7 @@ public final class Handlers {
     m.put("reconstruct", org.featmap.activities.eval.EvalStages::reconstruct);
     m.put("finetune", org.featmap.activities.classify.ClassifyStages::finetune);
     m.put("classify", org.featmap.activities.classify.ClassifyStages::classify);
+    m.put("classify_recon", org.featmap.activities.classify.ClassifyStages::classifyRecon);
     m.put("wxb", org.featmap.activities.analysis.AnalysisStages::wxb);
     m.put("svd", org.featmap.activities.analysis.AnalysisStages::svd);
     m.put("report", org.featmap.activities.report.ReportStages::report);

@@ -69,6 +69,7 @@ public final class StageActivitiesImpl implements StageActivities {
   @Override public NodeResult reconstruct(NodeTask t) { return execute(t); }
   @Override public NodeResult finetune(NodeTask t) { return execute(t); }
   @Override public NodeResult classify(NodeTask t) { return execute(t); }
+  @Override public NodeResult classifyRecon(NodeTask t) { return execute(t); }
   @Override public NodeResult wxb(NodeTask t) { return execute(t); }
   @Override public NodeResult svd(NodeTask t) { return execute(t); }
   @Override public NodeResult report(NodeTask t) { return execute(t); }

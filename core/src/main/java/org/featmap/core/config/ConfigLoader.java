@@ -20,7 +20,7 @@ import org.featmap.core.config.SweepConfig.*;
 public final class ConfigLoader {
   private static final List<String> STAGES =
       List.of("default", "synth", "manipulate", "edit", "extract", "normstats", "train", "test", "reconstruct",
-          "finetune", "classify", "wxb", "svd", "report");
+          "finetune", "classify", "classify_recon", "wxb", "svd", "report");
 
   private ConfigLoader() {}
 
@@ -78,7 +78,7 @@ public final class ConfigLoader {
     t.rejectUnknown("name", "store", "max_in_flight", "queues", "heartbeat_seconds");
     Map<String, String> queues = new LinkedHashMap<>();
     queues.put("default", "featmap-cpu");
-    for (String s : List.of("extract", "train", "test", "reconstruct", "finetune", "classify")) queues.put(s, "featmap-gpu");
+    for (String s : List.of("extract", "train", "test", "reconstruct", "finetune", "classify", "classify_recon")) queues.put(s, "featmap-gpu");
     queues.put("edit", "featmap-edit");
     if (t.has("queues")) {
       YamlTree q = t.get("queues");

@@ -43,6 +43,9 @@ public interface StageActivities {
   @ActivityMethod(name = "classify")
   NodeResult classify(NodeTask task);
 
+  @ActivityMethod(name = "classify_recon")
+  NodeResult classifyRecon(NodeTask task);
+
   @ActivityMethod(name = "wxb")
   NodeResult wxb(NodeTask task);
 
@@ -64,6 +67,7 @@ public interface StageActivities {
       case "reconstruct" -> a.reconstruct(t);
       case "finetune" -> a.finetune(t);
       case "classify" -> a.classify(t);
+      case "classify_recon" -> a.classifyRecon(t);
       case "wxb" -> a.wxb(t);
       case "svd" -> a.svd(t);
       case "report" -> a.report(t);

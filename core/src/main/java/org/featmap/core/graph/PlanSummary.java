@@ -69,6 +69,8 @@ public record PlanSummary(
     hours.put("train", counts.get("train") * (double) subset * a.meanEpochs() / a.trainSamplesPerSecond() / 3600);
     hours.put("test", counts.get("test") * a.testSecondsPerCell() / 3600);
     hours.put("classify", counts.get("classify") * a.classifySecondsPerCell() / 3600);
+    // classification of reconstructions: three images per test id through the full classifier, costed as classify
+    hours.put("classify_recon", counts.getOrDefault("classify_recon", 0) * a.classifySecondsPerCell() / 3600);
     hours.put("reconstruct", counts.get("reconstruct") * a.reconstructSecondsPerNode() / 3600);
     hours.put("finetune", counts.get("finetune") * a.finetuneSecondsPerNode() / 3600);
     hours.put("edit", editImages * a.editSecondsPerImage() / 3600);
@@ -77,7 +79,7 @@ public record PlanSummary(
         "extraction " + a.extractImagesPerSecond() + " images/s per GPU (all layers of one backbone per forward)",
         "training " + a.trainSamplesPerSecond() + " samples/s, " + a.meanEpochs() + " epochs on average (early stopping), "
             + subset + " pairs per cell",
-        "test " + a.testSecondsPerCell() + " s/cell, classify " + a.classifySecondsPerCell() + " s/cell, decoder "
+        "test " + a.testSecondsPerCell() + " s/cell, classify (and classify_recon) " + a.classifySecondsPerCell() + " s/cell, decoder "
             + a.reconstructSecondsPerNode() + " s/node, fine-tune " + a.finetuneSecondsPerNode() + " s/node",
         "generative edits " + a.editSecondsPerImage() + " s/image (README of the reference; imports cost nothing)",
         "feature sizes use the layer shapes of spec §3.3 for convnext/swinv2 names, else 1024×9×9 per layer");

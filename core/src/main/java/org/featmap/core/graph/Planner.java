@@ -174,6 +174,7 @@ public final class Planner {
                 Node t = add(Stage.TEST, id, with(with(cellParams, "model", "spatial_only", "subset_size", test.subsetSize(),
                     "reconstructor", test.reconstructor(), "featinv_export", test.featinvExport()), evalParams()), ins, id);
                 reportInputs.add(in("test", t));
+                classifyRecon(t, finetunes.get(ds.name()), testImages, cellParams, "spatial_only", id, reportInputs);
               }
               for (String model : g.models()) {
                 String cell = "train/" + ds.name() + "/" + g.name() + "/" + bb.name() + "/" + layer + "/" + manip + "/" + model;
@@ -190,6 +191,7 @@ public final class Planner {
                       with(with(cellParams, "model", model, "subset_size", test.subsetSize(), "reconstructor",
                           test.reconstructor(), "featinv_export", test.featinvExport()), evalParams()), ins, cell);
                   reportInputs.add(in("test", t));
+                  classifyRecon(t, finetunes.get(ds.name()), testImages, cellParams, model, cell, reportInputs);
                 }
                 Node ft = finetunes.get(ds.name());
                 if (ft != null && bb.name().equals(cfg.classify().backbone())) {
@@ -224,6 +226,24 @@ public final class Planner {
     }
     if (cfg.report().enabled())
       add(Stage.REPORT, "report/" + cfg.sweep().name(), params("sweep", cfg.sweep().name()), reportInputs, null);
+  }
+
+  /**
+   * The §8.4 classification of a test node's decoder reconstructions (and of the manipulated images)
+   * with the fine-tuned classifier, planned where both exist: a test node with a reconstructor and a
+   * finetune node for the dataset. Its own node (not part of classify or test) so that a new classifier
+   * does not redo the reconstructions and a new reconstruction does not redo the feature classification.
+   * Deviation from §8.4 (named): the reference classifies only ConvNeXt-feat3 FeatInv reconstructions;
+   * here every backbone's decoder reconstructions are classified, since the classifier sees images.
+   */
+  private void classifyRecon(Node test, Node finetune, Node testImages, Map<String, Object> cellParams, String model,
+      String cell, List<Node.Input> reportInputs) {
+    if (finetune == null || test.inputs().stream().noneMatch(i -> i.role().equals("reconstructor"))) return;
+    Backbone cb = backbone(cfg.classify().backbone());
+    Node n = add(Stage.CLASSIFY_RECON, "classify_recon" + test.id().substring("test".length()),
+        with(cellParams, "model", model, "classifier_backbone", cb.name(), "export", cb.export(), "batch_size", 32),
+        List.of(in("test", test), in("classifier", finetune), in("images", testImages)), cell);
+    reportInputs.add(in("classify_recon", n));
   }
 
   /**

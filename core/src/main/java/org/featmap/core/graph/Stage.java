@@ -14,10 +14,11 @@ public enum Stage {
   EXTRACT(1, true),
   NORMSTATS(1, false),
   TRAIN(1, true),
-  TEST(1, true),
+  TEST(2, true), // 2: saves the decoder reconstructions (recon/) for classify_recon
   RECONSTRUCT(1, true),
   FINETUNE(1, true),
   CLASSIFY(1, true),
+  CLASSIFY_RECON(1, true),
   WXB(1, false),
   SVD(1, false),
   REPORT(1, false);

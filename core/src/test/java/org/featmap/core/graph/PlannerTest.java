@@ -13,6 +13,8 @@ import org.featmap.core.config.SweepConfig;
 import org.junit.jupiter.api.Test;
 
 class PlannerTest {
+  static final int PAPER_CLASSIFY_RECON = 315; // the 315 Cars test nodes (with spatial-only baselines)
+
   static SweepConfig paper() {
     return ConfigLoader.load(Path.of("../config/paper.yaml"), new EnvExpander(Map.of()));
   }
@@ -24,6 +26,10 @@ class PlannerTest {
     assertEquals(615, c.get(Stage.TRAIN), "spec §10.2 / AV21");
     assertEquals(665, c.get(Stage.TEST), "615 + 50 spatial-only baselines");
     assertEquals(232, c.get(Stage.CLASSIFY), "spec §10.2: 232 with trained models");
+    // §8.4: one per Cars test node with a reconstructor (the paper config's decoder), Cars being the classify dataset
+    long carsTests = g.ofStage(Stage.TEST).stream().filter(n -> n.params().get("dataset").equals("STANFORD_CARS")).count();
+    assertEquals((int) carsTests, c.get(Stage.CLASSIFY_RECON));
+    assertEquals(PAPER_CLASSIFY_RECON, c.get(Stage.CLASSIFY_RECON));
     assertEquals(85, c.get(Stage.WXB));
     assertEquals(85, c.get(Stage.SVD));
     assertEquals(16, c.get(Stage.EXTRACT));
@@ -31,6 +37,35 @@ class PlannerTest {
     assertEquals(1, c.get(Stage.REPORT));
     long linear = g.ofStage(Stage.TRAIN).stream().filter(n -> n.params().get("model").equals("linear")).count();
     assertEquals(160, linear, "AV21: linear models 160");
+  }
+
+  @Test
+  void classifyReconNeedsAReconstructorAndAClassifier() {
+    ExperimentGraph g = Planner.plan(paper());
+    Map<String, Node> byId = g.byId();
+    for (Node n : g.ofStage(Stage.CLASSIFY_RECON)) {
+      Node test = byId.get(n.inputs().get(0).nodeId());
+      assertEquals(Stage.TEST, test.stage());
+      assertEquals("classify_recon" + test.id().substring("test".length()), n.id());
+      assertEquals(test.cell(), n.cell(), "runs in its test node's cell");
+      assertTrue(test.inputs().stream().anyMatch(i -> i.role().equals("reconstructor")));
+      assertEquals(Stage.FINETUNE, byId.get(n.inputs().get(1).nodeId()).stage());
+    }
+    SweepConfig base = paper();
+    var t = base.test();
+    SweepConfig noRecon = new SweepConfig(base.sourceFile(), base.sweep(), base.datasets(), base.images(), base.backbones(),
+        base.features(), base.training(), new SweepConfig.Test(t.enabled(), t.subsetSize(), t.batchSize(), "none",
+            t.featinvExport(), t.spatialOnly(), t.lpipsExport()), base.reconstruct(), base.classify(), base.analysis(),
+        base.report(), base.tracking());
+    assertEquals(0, Planner.plan(noRecon).counts().get(Stage.CLASSIFY_RECON));
+  }
+
+  @Test
+  void demoPlansOneClassifyReconPerTestNode() {
+    ExperimentGraph g = Planner.plan(ConfigLoader.load(Path.of("../config/demo.yaml"), new EnvExpander(Map.of())));
+    // 2 backbones × (direct grayscale: linear, mlp; rotation_90: linear, cnn, spatial_only)
+    assertEquals(10, g.counts().get(Stage.TEST));
+    assertEquals(10, g.counts().get(Stage.CLASSIFY_RECON));
   }
 
   @Test
@@ -127,6 +162,8 @@ class PlannerTest {
         assertEquals("/models/lpips-alex", b.get(n.id()).params().get("lpips_export"));
         assertEquals("f00", b.get(n.id()).params().get("lpips_fingerprint"));
         assertNotEquals(n.key(), b.get(n.id()).key(), n.id());
+      } else if (n.stage() == Stage.CLASSIFY_RECON) {
+        assertNotEquals(n.key(), b.get(n.id()).key(), n.id() + " reads its test node's reconstructions");
       } else if (n.stage() != Stage.REPORT) {
         assertEquals(n.key(), b.get(n.id()).key(), n.id() + " must not change");
       }
