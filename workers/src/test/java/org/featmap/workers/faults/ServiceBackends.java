@@ -78,10 +78,11 @@ final class ServiceBackends {
     if (chosen != null) return chosen;
     if (chosenWhy != null) FaultServices.missing(chosenWhy); // an earlier choice found nothing
     String forced = System.getenv("FEATMAP_SERVICES");
-    boolean running = LOCAL.isUp(ServiceBackend.Service.S3) && LOCAL.isUp(ServiceBackend.Service.MLFLOW)
-        && LOCAL.isUp(ServiceBackend.Service.TEMPORAL);
+    String f = forced == null ? "" : forced.trim();
+    boolean running = !f.equalsIgnoreCase("containers") && LOCAL.isUp(ServiceBackend.Service.S3)
+        && LOCAL.isUp(ServiceBackend.Service.MLFLOW) && LOCAL.isUp(ServiceBackend.Service.TEMPORAL);
     // Ask Docker only when the answer matters (it can take a moment to try every strategy).
-    boolean docker = !running && !"local".equalsIgnoreCase(forced == null ? "" : forced.trim()) && dockerAvailable();
+    boolean docker = !running && !f.equalsIgnoreCase("local") && dockerAvailable();
     Choice c = choose(forced, new Probe(running, docker, !running && LocalScripts.installed()));
     if (!c.available()) {
       chosenWhy = c.why();
