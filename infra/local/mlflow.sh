@@ -4,7 +4,7 @@
 # s3:// artifact URIs and clients (the Java tracker, through the S3 SDK) upload there directly; the server
 # still lists them (boto3 + MLFLOW_S3_ENDPOINT_URL). The server's job runner (a dozen huey consumer
 # processes for GenAI jobs that FeatMap does not use) is switched off.
-# usage: mlflow.sh install|start|stop|status     (start needs s3.sh start first)
+# usage: mlflow.sh install|installed|start|stop|status     (start needs s3.sh start first)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 NAME=mlflow
 VENV="$RUN_DIR/venv-mlflow"
@@ -59,6 +59,7 @@ case "${1:-}" in
   install) timed "$NAME install" install ;;
   start) timed "$NAME start" start ;;
   stop) stop_bg $NAME ;;
+  installed) installed ;;
   status) status ;;
-  *) echo "usage: $0 install|start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 install|installed|start|stop|status" >&2; exit 2 ;;
 esac

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # S3-compatible server: S3Proxy (Maven Central, org.gaul:s3proxy jar-with-dependencies) in filesystem
 # mode on loopback, with the fixed local credentials of lib.sh; buckets are folders of its base dir.
-# usage: s3.sh install|start|stop|status|bucket NAME
+# usage: s3.sh install|installed|start|stop|status|bucket NAME
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 NAME=s3
 JAR_DIR="$RUN_DIR/s3proxy"
@@ -68,7 +68,8 @@ case "${1:-}" in
   install) timed "$NAME install" install ;;
   start) timed "$NAME start" start ;;
   stop) stop_bg $NAME ;;
+  installed) [[ -s "$JAR" ]] ;;
   status) status ;;
   bucket) shift; [[ $# -gt 0 ]] || die $NAME "usage: s3.sh bucket NAME..."; make_buckets "$@" ;;
-  *) echo "usage: $0 install|start|stop|status|bucket NAME..." >&2; exit 2 ;;
+  *) echo "usage: $0 install|installed|start|stop|status|bucket NAME..." >&2; exit 2 ;;
 esac

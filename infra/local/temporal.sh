@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Temporal dev server (the Temporal CLI's `server start-dev`) with a SQLite file, on loopback.
 # install: builds the CLI from the Go module proxy at a pinned version into .run/bin (needs Go).
-# usage: temporal.sh install|start|stop|status
+# usage: temporal.sh install|installed|start|stop|status
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 NAME=temporal
 TEMPORAL_BIN="$BIN_DIR/temporal"
@@ -47,6 +47,7 @@ case "${1:-}" in
   install) timed "$NAME install" install ;;
   start) timed "$NAME start" start ;;
   stop) stop_bg $NAME ;;
+  installed) installed ;;
   status) status ;;
-  *) echo "usage: $0 install|start|stop|status" >&2; exit 2 ;;
+  *) echo "usage: $0 install|installed|start|stop|status" >&2; exit 2 ;;
 esac

@@ -54,6 +54,8 @@ final class Cli {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(repo().toFile()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().keySet().removeIf(k -> k.startsWith("MLFLOW_") || k.equals("FEATMAP_STORE"));
+    // the services the test asked for (Testcontainers' addresses; nothing for infra/local, found by featmap itself)
+    pb.environment().putAll(ServiceBackends.currentEnv());
     pb.environment().putAll(env);
     return pb.start();
   }

@@ -9,15 +9,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
+import org.featmap.workers.faults.ServiceBackend.Service;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The real services of infra/local/ for the fault tests (a minimal copy of activities'
- * testsupport.Services, which is not on this module's test classpath). A missing service skips a
- * test locally and fails it in CI ({@code CI=true}).
+ * The real services for the fault tests, from the {@link ServiceBackend} that {@link ServiceBackends}
+ * picks (infra/local's scripts, or Testcontainers where Docker exists). A missing service skips a test
+ * locally and fails it in CI ({@code CI=true}): {@link #missing} is the one place that decides.
  */
 final class FaultServices {
   private FaultServices() {}
@@ -26,54 +26,57 @@ final class FaultServices {
     return "true".equalsIgnoreCase(System.getenv("CI"));
   }
 
+  /** Skips the test, or fails it in CI (issue #8: in CI a service test that would be skipped fails). */
   static void missing(String msg) {
-    if (inCi()) fail(msg);
+    missing(inCi(), msg);
+  }
+
+  static void missing(boolean ci, String msg) {
+    if (ci) fail(msg);
     Assumptions.abort(msg);
   }
 
-  static String temporalTarget() {
-    return env("FEATMAP_TEMPORAL_TARGET", "127.0.0.1:" + env("FEATMAP_TEMPORAL_PORT", "7233"));
+  static ServiceBackend backend() throws Exception {
+    return ServiceBackends.get();
   }
 
-  static boolean temporalUp() {
-    String t = temporalTarget();
-    int c = t.lastIndexOf(':');
-    return tcpOpen(t.substring(0, c), Integer.parseInt(t.substring(c + 1)));
+  /** The service, started if it is down; skips/fails with what to start when it cannot be had. */
+  static ServiceBackend require(Service s) throws Exception {
+    ServiceBackend b = backend();
+    if (!b.start(s)) missing(s + " is not running and could not be started; start it with " + b.startHint(s));
+    return b;
   }
 
-  /** Starts the Temporal dev server with infra/local/temporal.sh when it is installed but not running. */
   static String requireTemporal() throws Exception {
-    if (!temporalUp()) script("temporal.sh", "start");
-    if (!temporalUp()) missing("Temporal server at " + temporalTarget() + " is not running and infra/local/temporal.sh start failed (install: infra/local/temporal.sh install)");
-    return temporalTarget();
+    return require(Service.TEMPORAL).temporalTarget();
   }
 
-  /** Runs infra/local/SCRIPT ARG; true on exit 0. */
-  static boolean script(String script, String arg) throws Exception {
-    Path s = Cli.repo().resolve("infra/local").resolve(script);
-    Process p = new ProcessBuilder("bash", s.toString(), arg).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      return false;
-    }
-    return p.exitValue() == 0;
+  static URI requireMlflow() throws Exception {
+    return require(Service.MLFLOW).mlflowUri();
+  }
+
+  static URI requireS3() throws Exception {
+    return require(Service.S3).s3Endpoint();
+  }
+
+  /** Variables for a featmap process (see {@link ServiceBackend#processEnv()}), plus {@code extra}. */
+  static Map<String, String> processEnv(Map<String, String> extra) throws Exception {
+    var m = new java.util.HashMap<>(backend().processEnv());
+    m.putAll(extra);
+    return m;
   }
 
   /** The MLflow server if it answers /health; in CI it must. */
-  static URI mlflowIfRunning() {
-    URI uri = URI.create(env("FEATMAP_MLFLOW_URI", "http://127.0.0.1:5005"));
-    try {
-      HttpResponse<Void> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()
-          .send(HttpRequest.newBuilder(uri.resolve("/health")).timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.discarding());
-      if (r.statusCode() == 200) return uri;
-    } catch (IOException e) {
-      // not running
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (inCi()) fail("MLflow server at " + uri + " is not running; start it with infra/local/mlflow.sh start");
+  static URI mlflowIfRunning() throws Exception {
+    ServiceBackend b = backend();
+    if (b.isUp(Service.MLFLOW)) return b.mlflowUri();
+    if (inCi()) fail("MLflow server at " + b.mlflowUri() + " is not running; start it with " + b.startHint(Service.MLFLOW));
     return null;
+  }
+
+  /** Whether featmap's output says it tracks to this MLflow server ("tracking: ... at URI"). */
+  static boolean trackedTo(String output, URI mlflow) {
+    return output.lines().anyMatch(l -> l.startsWith("tracking: ") && l.contains(" at " + mlflow));
   }
 
   static boolean tcpOpen(String host, int port) {
@@ -82,6 +85,23 @@ final class FaultServices {
       return true;
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  static boolean httpOk(URI uri) {
+    return httpStatus(uri) == 200;
+  }
+
+  /** The HTTP status of GET uri, or -1 when nothing answers. */
+  static int httpStatus(URI uri) {
+    try {
+      return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()
+          .send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
     }
   }
 

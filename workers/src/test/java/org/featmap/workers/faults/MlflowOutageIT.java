@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.featmap.workers.faults.ServiceBackend.Service;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,13 +23,8 @@ import org.junit.jupiter.api.Test;
 class MlflowOutageIT {
   @Test
   void trackedSweepCompletesAcrossAnMlflowOutage() throws Exception {
-    URI mlflow = MlflowUiIT.localMlflow();
-    if (!FaultServices.script("mlflow.sh", "status")) {
-      FaultServices.script("s3.sh", "start");
-      FaultServices.script("mlflow.sh", "start");
-    }
-    if (!FaultServices.script("mlflow.sh", "status"))
-      FaultServices.missing("MLflow server at " + mlflow + " is not running and infra/local/mlflow.sh start failed (install: infra/local/mlflow.sh install)");
+    URI mlflow = FaultServices.requireMlflow();
+    ServiceBackend services = FaultServices.backend();
     Path dir = Cli.workDir("mlflow-outage");
     String name = "mlflowout-" + System.currentTimeMillis();
     int epochs = 30;
@@ -56,19 +52,19 @@ class MlflowOutageIT {
       });
       assertTrue(run.isAlive(), "the sweep ended before the outage: " + Cli.tail(log));
       stepsBefore = steps(api, mlflow, child[0]).size();
-      assertTrue(FaultServices.script("mlflow.sh", "stop"), "mlflow.sh stop failed");
+      assertTrue(services.stop(Service.MLFLOW), "stopping MLflow failed");
       long down = System.nanoTime();
       Thread.sleep(8_000);
-      assertTrue(FaultServices.script("mlflow.sh", "start"), "mlflow.sh start failed");
+      assertTrue(services.start(Service.MLFLOW), "starting MLflow again failed");
       outage = (System.nanoTime() - down) / 1e9;
       if (!run.waitFor(3, TimeUnit.MINUTES)) fail("the sweep did not finish within 3 minutes after MLflow came back: " + Cli.tail(log));
     } finally {
       if (run.isAlive()) run.destroyForcibly().waitFor();
-      if (!FaultServices.script("mlflow.sh", "status")) FaultServices.script("mlflow.sh", "start");
+      services.start(Service.MLFLOW);
     }
     String out = Files.readString(log);
     assertEquals(0, run.exitValue(), Cli.tail(log));
-    assertTrue(out.contains("tracking: local MLflow"), Cli.tail(log));
+    assertTrue(FaultServices.trackedTo(out, mlflow), Cli.tail(log));
     int[] ch = Cli.computedAndHits(log);
     assertEquals(6, ch[0] + ch[1], Cli.tail(log));
 

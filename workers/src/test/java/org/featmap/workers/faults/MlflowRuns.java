@@ -12,6 +12,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Reads an experiment's runs back through the MLflow REST API (what the UI shows comes from here). */
 final class MlflowRuns {
@@ -46,6 +48,22 @@ final class MlflowRuns {
       assertEquals(200, r.statusCode(), r.body());
       JsonNode body = JSON.readTree(r.body());
       body.path("runs").forEach(out::add);
+      token = body.path("next_page_token").asText(null);
+    } while (token != null && !token.isEmpty());
+    return out;
+  }
+
+  /** A metric's history: step -> every value logged at that step, in the server's order. */
+  Map<Long, List<Double>> history(String runId, String key) throws Exception {
+    Map<Long, List<Double>> out = new TreeMap<>();
+    String token = null;
+    do {
+      String q = "/api/2.0/mlflow/metrics/get-history?run_id=" + runId + "&metric_key=" + URLEncoder.encode(key, StandardCharsets.UTF_8)
+          + "&max_results=25000" + (token == null ? "" : "&page_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(q)).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), r.body());
+      JsonNode body = JSON.readTree(r.body());
+      body.path("metrics").forEach(m -> out.computeIfAbsent(m.path("step").asLong(), s -> new ArrayList<>()).add(m.path("value").asDouble()));
       token = body.path("next_page_token").asText(null);
     } while (token != null && !token.isEmpty());
     return out;

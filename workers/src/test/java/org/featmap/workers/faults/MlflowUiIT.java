@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,15 +20,16 @@ import org.junit.jupiter.api.Test;
 class MlflowUiIT {
   @Test
   void sweepRunsShowNestedUnderTheirParentInTheMlflowUi() throws Exception {
+    URI mlflow = FaultServices.requireMlflow();
     Path dir = Cli.workDir("mlflow-ui");
     String name = "mlflowui-" + System.currentTimeMillis();
     Path cfg = twoCellSweep(dir, name);
     Path log = dir.resolve("run.log");
-    // No --mlflow and no MLFLOW_* variables (Cli drops them): featmap run must find infra/local's server.
+    // No --mlflow and no MLFLOW_* variables of ours (Cli drops them): with infra/local, featmap run must find its
+    // server by itself; with Testcontainers, Cli passes the containers' MLFLOW_TRACKING_URI.
     assertEquals(0, Cli.run(List.of("run", cfg.toString(), "--quiet"), Map.of(), log, Duration.ofMinutes(4)), Cli.tail(log));
     String out = Files.readString(log);
-    if (!out.contains("tracking: local MLflow")) FaultServices.missing("the sweep was not tracked to infra/local's MLflow: " + Cli.tail(log));
-    URI mlflow = localMlflow();
+    if (!FaultServices.trackedTo(out, mlflow)) FaultServices.missing("the sweep was not tracked to the MLflow server at " + mlflow + ": " + Cli.tail(log));
 
     MlflowRuns api = new MlflowRuns(mlflow);
     String exp = api.experimentId(name);
@@ -49,8 +49,7 @@ class MlflowUiIT {
 
     String chromium = HeadlessChromium.binary();
     if (chromium == null) {
-      if (FaultServices.inCi()) fail("chromium is not installed (test.sh installs it with apt-get install -y chromium)");
-      Assumptions.abort("chromium is not installed (apt-get install -y chromium)");
+      FaultServices.missing("chromium is not installed (test.sh installs it with apt-get install -y chromium)");
     }
     Path ui = Files.createDirectories(Cli.repo().resolve("workers/target/mlflow-ui"));
     String url = mlflow + "/#/experiments/" + exp + "/runs";
@@ -94,10 +93,6 @@ class MlflowUiIT {
     }
     System.out.printf("MlflowUiIT: experiment %s: 1 parent + %d child runs with metrics; UI screenshot %s (%d bytes)%n",
         exp, children.size(), png, Files.size(png));
-  }
-
-  static URI localMlflow() {
-    return URI.create(FaultServices.env("FEATMAP_MLFLOW_URI", "http://127.0.0.1:" + FaultServices.env("FEATMAP_MLFLOW_PORT", "5005")));
   }
 
   static String js(String s) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.featmap.activities.store.S3Clients;
+import org.featmap.workers.faults.ServiceBackend.Service;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
@@ -21,10 +22,8 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 class ObjectStoreOutageIT {
   @Test
   void sweepOnS3CompletesAcrossAnS3Outage() throws Exception {
-    URI endpoint = URI.create(FaultServices.env("FEATMAP_S3_ENDPOINT", "http://127.0.0.1:" + FaultServices.env("FEATMAP_S3_PORT", "9005")));
-    if (!FaultServices.tcpOpen(endpoint.getHost(), endpoint.getPort())) FaultServices.script("s3.sh", "start");
-    if (!FaultServices.tcpOpen(endpoint.getHost(), endpoint.getPort()))
-      FaultServices.missing("S3 server at " + endpoint + " is not running; infra/local/s3.sh start failed (install: infra/local/s3.sh install)");
+    URI endpoint = FaultServices.requireS3();
+    ServiceBackend services = FaultServices.backend();
     Map<String, String> creds = Map.of(
         "AWS_ACCESS_KEY_ID", FaultServices.env("AWS_ACCESS_KEY_ID", "featmap-local"),
         "AWS_SECRET_ACCESS_KEY", FaultServices.env("AWS_SECRET_ACCESS_KEY", "featmap-local-secret"),
@@ -43,10 +42,10 @@ class ObjectStoreOutageIT {
           () -> manifests(s3, prefix) >= 2 || !run.isAlive());
       assertTrue(run.isAlive(), "the sweep ended before the outage: " + Cli.tail(log));
       int before = manifests(s3, prefix);
-      assertTrue(FaultServices.script("s3.sh", "stop"), "s3.sh stop failed");
+      assertTrue(services.stop(Service.S3), "stopping S3 failed");
       long down = System.nanoTime();
       Thread.sleep(15_000);
-      assertTrue(FaultServices.script("s3.sh", "start"), "s3.sh start failed");
+      assertTrue(services.start(Service.S3), "starting S3 again failed");
       double outage = (System.nanoTime() - down) / 1e9;
       if (!run.waitFor(3, TimeUnit.MINUTES)) {
         run.destroyForcibly();
@@ -60,7 +59,7 @@ class ObjectStoreOutageIT {
           outage, before, (System.nanoTime() - t0) / 1e9);
     } finally {
       if (run.isAlive()) run.destroyForcibly();
-      if (!FaultServices.tcpOpen(endpoint.getHost(), endpoint.getPort())) FaultServices.script("s3.sh", "start");
+      services.start(Service.S3);
     }
   }
 
