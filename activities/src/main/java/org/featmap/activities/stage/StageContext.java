@@ -157,7 +157,8 @@ public final class StageContext {
   /** The node's own tracking run (a child of the sweep run), created on first use. */
   public String trackingRun() throws IOException {
     if (runId == null) {
-      String exp = tracker.experiment(task.sweep());
+      // the parent's experiment (tracking.experiment), so children show nested under it in the UI
+      String exp = task.sweepRunId() != null ? tracker.experimentOfRun(task.sweepRunId()) : tracker.experiment(task.sweep());
       runId = tracker.run(exp, task.key(), task.nodeId(), task.sweepRunId(),
           Map.of("featmap.stage", task.stage(), "featmap.node", task.nodeId()));
     }

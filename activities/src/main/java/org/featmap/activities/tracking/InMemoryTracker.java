@@ -74,6 +74,11 @@ public final class InMemoryTracker implements Tracker {
   }
 
   @Override
+  public synchronized String experimentOfRun(String runId) {
+    return get(runId).experimentId;
+  }
+
+  @Override
   public synchronized void logParams(String runId, Map<String, String> params) {
     Run r = get(runId);
     scrubber.checkAll("param", params);

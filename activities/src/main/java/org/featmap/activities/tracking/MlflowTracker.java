@@ -252,6 +252,13 @@ public final class MlflowTracker implements Tracker, AutoCloseable {
     return out;
   }
 
+  @Override
+  public String experimentOfRun(String runId) throws IOException {
+    String id = getRun(runId).path("info").path("experiment_id").asText("");
+    if (id.isEmpty()) throw new IOException("MLflow run " + runId + " has no experiment_id");
+    return id;
+  }
+
   /** The run as the server returns it ({@code runs/get}), for status displays and tests. */
   public JsonNode getRun(String runId) throws IOException {
     return get("runs/get", Map.of("run_id", runId)).path("run");

@@ -70,4 +70,18 @@ class NodeRunnerTest {
     NodeRunner.run(task(dir), ok, store, dir.resolve(".work"), Progress.NONE, Tracker.NONE, null);
     assertEquals(List.of("whole.txt"), store.list("svd", "b".repeat(64)), "the partial output of the crash is gone");
   }
+
+  @Test
+  void aNodeRunGoesToItsParentsExperimentNotOneNamedAfterTheSweep(@TempDir Path dir) throws Exception {
+    org.featmap.activities.tracking.InMemoryTracker tracker = new org.featmap.activities.tracking.InMemoryTracker();
+    String exp = tracker.experiment("my-study"); // tracking.experiment differs from the sweep name "s"
+    String parent = tracker.run(exp, "sweep:s:abc", "s", null, java.util.Map.of());
+    NodeTask t = new NodeTask("s", parent, "svd/x", "svd", "b".repeat(64), "{\"n\":3}", List.of(), dir.toString());
+    StageHandler h = ctx -> ctx.tracker().logMetric(ctx.trackingRun(), "m", 1, 0);
+    NodeRunner.run(t, h, new LocalArtifactStore(dir), dir.resolve(".work"), Progress.NONE, tracker, null);
+    org.featmap.activities.tracking.InMemoryTracker.Run child = tracker.runs().stream()
+        .filter(r -> "b".repeat(64).equals(r.tags.get("featmap.cellKey"))).findFirst().orElseThrow();
+    assertEquals(exp, child.experimentId);
+    assertEquals(parent, child.tags.get("mlflow.parentRunId"));
+  }
 }

@@ -72,6 +72,7 @@ class MlflowTrackerIT {
     assertEquals(sweepKey + "/cell-1", tags.get("featmap.cellKey"));
     assertEquals("demo.yaml", tags(tracker.getRun(parent)).get("featmap.config"));
     assertEquals(child, tracker.findRun(experimentId, sweepKey + "/cell-1"));
+    assertEquals(experimentId, tracker.experimentOfRun(parent), "children are created in their parent's experiment");
   }
 
   @Test

@@ -21,6 +21,9 @@ public interface Tracker {
   String run(String experimentId, String cellKey, String runName, String parentRunId, Map<String, String> tags)
       throws IOException;
 
+  /** The experiment a run belongs to (child runs go where their parent is). */
+  String experimentOfRun(String runId) throws IOException;
+
   void logParams(String runId, Map<String, String> params) throws IOException;
 
   void logMetric(String runId, String name, double value, long step) throws IOException;
@@ -40,6 +43,11 @@ public interface Tracker {
 
         @Override
         public String run(String e, String c, String n, String p, Map<String, String> t) {
+          return "none";
+        }
+
+        @Override
+        public String experimentOfRun(String runId) {
           return "none";
         }
 
