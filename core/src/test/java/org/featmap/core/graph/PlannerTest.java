@@ -63,9 +63,10 @@ class PlannerTest {
   @Test
   void demoPlansOneClassifyReconPerTestNode() {
     ExperimentGraph g = Planner.plan(ConfigLoader.load(Path.of("../config/demo.yaml"), new EnvExpander(Map.of())));
-    // 2 backbones × (direct grayscale: linear, mlp; rotation_90: linear, cnn, spatial_only)
-    assertEquals(10, g.counts().get(Stage.TEST));
-    assertEquals(10, g.counts().get(Stage.CLASSIFY_RECON));
+    // 2 backbones × (direct grayscale: linear, mlp; rotation_90 applied: linear, cnn, spatial_only;
+    // rotation_90 learned: transformer)
+    assertEquals(12, g.counts().get(Stage.TEST));
+    assertEquals(12, g.counts().get(Stage.CLASSIFY_RECON));
   }
 
   @Test
