@@ -31,6 +31,13 @@ public final class FeatInvReconstructor implements AutoCloseable {
   private final float[] uncond;
   private final int steps;
   private final float guidance;
+  private long epsNanos, epsCalls, decoderNanos;
+
+  /**
+   * Wall time inside the ε-network and the decoder since open (or {@link #resetTimings}); the rest of
+   * a reconstruction is the Java DDIM loop (bench/recon reports it as a fraction of the sampler's time).
+   */
+  public record Timings(long epsNanos, long epsCalls, long decoderNanos) {}
 
   private FeatInvReconstructor(FeatInvManifest manifest, TorchScriptModule eps, TorchScriptModule decoder, float[] cond,
       float[] uncond, int steps, float guidance) {
@@ -85,7 +92,20 @@ public final class FeatInvReconstructor implements AutoCloseable {
     try (NDManager scope = m.newSubManager()) {
       NDArray c = scope.create(cond, new Shape(manifest.contextShapeArray()));
       NDArray u = scope.create(uncond, new Shape(manifest.contextShapeArray()));
-      DdimSampler sampler = new DdimSampler(eps, decoder, new DdimSampler.Options(steps, guidance, batched));
+      EpsModel timedEps = (x, t, ctx, hint) -> {
+        long t0 = System.nanoTime();
+        NDArray e = eps.eps(x, t, ctx, hint);
+        epsNanos += System.nanoTime() - t0;
+        epsCalls++;
+        return e;
+      };
+      Decoder timedDecoder = z -> {
+        long t0 = System.nanoTime();
+        NDArray img = decoder.decode(z);
+        decoderNanos += System.nanoTime() - t0;
+        return img;
+      };
+      DdimSampler sampler = new DdimSampler(timedEps, timedDecoder, new DdimSampler.Options(steps, guidance, batched));
       return sampler.sample(xT, c, u, features, progress);
     }
   }
@@ -132,6 +152,14 @@ public final class FeatInvReconstructor implements AutoCloseable {
       progress.report(end, n, null);
     }
     return out;
+  }
+
+  public Timings timings() {
+    return new Timings(epsNanos, epsCalls, decoderNanos);
+  }
+
+  public void resetTimings() {
+    epsNanos = epsCalls = decoderNanos = 0;
   }
 
   @Override

@@ -68,7 +68,12 @@ class FeatInvBatchingIT {
         }
       }
       // different hints give different images: batching cannot hide a row mix-up
+      rec.resetTimings();
       List<RgbImage> imgs = rec.reconstructAll(feats, sharedX, N, Progress.NONE);
+      assertEquals(50, rec.timings().epsCalls(), "one sampler loop of 50 steps, one eps call (2N rows) per step");
+      rec.resetTimings();
+      rec.reconstructAll(feats, sharedX, 2, Progress.NONE);
+      assertEquals(150, rec.timings().epsCalls(), "chunks 2+2+1");
       assertTrue(!java.util.Arrays.equals(imgs.get(0).rgb(), imgs.get(1).rgb()));
       assertThrows(IllegalArgumentException.class, () -> rec.reconstructAll(feats, sharedX, 0, Progress.NONE));
       assertThrows(IllegalArgumentException.class,
