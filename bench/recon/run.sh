@@ -36,11 +36,12 @@ print("Network: `bench/recon/make_net.py` — a random FeatInv-shaped export (ep
       "cross-attention, 0.68 M parameters, latent 4x32x32, hint 256x9x9, context 77x128; decoder to 256x256), "
       "50 DDIM steps, CFG 1.75, N samples sharing one x_T (the reference reseeds with 100 before each). "
       "Medians over the rounds.\n")
-print("| mode | Java rec/s | PyTorch rec/s | Java/PyTorch | Java vs its B=1 | PyTorch vs its B=1 |\n|---|---:|---:|---:|---:|---:|")
+print("| mode | Java rec/s | PyTorch rec/s | Java/PyTorch | Java vs its B=1 | PyTorch vs its B=1 | eps ms/call Java / PyTorch |\n|---|---:|---:|---:|---:|---:|---:|")
 for m in modes:
     j, p = med("java", m, "rec_per_s"), med("python", m, "rec_per_s")
     j1, p1 = med("java", "1", "rec_per_s"), med("python", "1", "rec_per_s")
-    print(f"| {name.get(m, m)} | {j:.3f} | {p:.3f} | {j/p:.2f}x | {j/j1:.2f}x | {p/p1:.2f}x |")
+    print(f"| {name.get(m, m)} | {j:.3f} | {p:.3f} | {j/p:.2f}x | {j/j1:.2f}x | {p/p1:.2f}x | "
+          f"{med('java', m, 'eps_ms_per_call'):.1f} / {med('python', m, 'eps_ms_per_call'):.1f} |")
 print("\nTime outside the eps-network and decoder calls (the DDIM loop itself) as a fraction of the sampler's time "
       "(goal <= 5 %), and per step:\n")
 print("| mode | Java fraction | Java ms/step | PyTorch fraction | PyTorch ms/step |\n|---|---:|---:|---:|---:|")
