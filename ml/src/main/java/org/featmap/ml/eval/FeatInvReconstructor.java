@@ -21,7 +21,7 @@ import org.featmap.ml.images.RgbImage;
  * runs B samples through one sampler loop instead — per step one ε call on 2B rows (B unconditional then
  * B conditional, every row with its own sample's hint, spec §7.4), the DDIM update and the decoder on B
  * rows. Rows never mix inside the network (per-sample ops only), so each sample's image is the one it gets
- * alone, up to float reassociation in libtorch's batched kernels (FeatInvBatchingIT).
+ * alone, up to float reassociation in libtorch's batched kernels (FeatInvBatchingIT). Not thread-safe.
  */
 public final class FeatInvReconstructor implements AutoCloseable {
   private final FeatInvManifest manifest;
