@@ -5,9 +5,22 @@
     (x/127.5 - 1, as the reference's evaluator does); the module applies lpips' ScalingLayer itself.
     manifest.json: what was exported, with the module's sha256 (org.featmap.ml.eval.Lpips checks it).
 
---random-init: AlexNet trunk randomly initialised (torchvision's pretrained AlexNet cannot be downloaded
-here); the linear-layer weights are still the ones lpips ships (lpips/weights/v0.1/alex.pth). Numbers from
-such an export are not LPIPS values; they exist to test the plumbing.
+Real LPIPS (what the evaluation needs), on a machine with internet access:
+
+    pip install -r python/requirements-export.txt        # torch 2.7.1, lpips 0.1.4
+    python3 python/export_lpips.py --out models/lpips-alex
+
+lpips builds torchvision's AlexNet with pretrained ImageNet weights, which torchvision downloads once from
+download.pytorch.org into $TORCH_HOME (default ~/.cache/torch/hub/checkpoints/alexnet-owt-7be5be79.pth);
+the linear-layer weights ship inside the lpips package (lpips/weights/v0.1/alex.pth). To export on a machine
+without internet, copy that alexnet-owt-*.pth file into the same cache directory first. Point the test
+stage's lpips setting at the --out directory (org.featmap.ml.eval.Lpips.open reads its manifest.json).
+
+--random-init: lpips.LPIPS(net='alex', pretrained=True, pnet_rand=True) after torch.manual_seed(--seed):
+the AlexNet trunk is torchvision's random initialisation (no download), the linear-layer weights are still
+the ones lpips ships. Numbers from such an export are not LPIPS values of the paper; the Java parity test
+(org.featmap.ml.eval.LpipsAlexParityIT, fixture python/fixtures/lpips/make_lpips_alex_fixture.py) uses it
+to show that the Java path equals the lpips package on the full AlexNet computation.
 --tiny: a test-only module with the same signature and the same LPIPS computation (ScalingLayer,
 normalize_tensor over channels, squared difference, 1x1 linear weights, spatial mean, sum over layers)
 on a 3-layer random conv trunk of 4/8/8 channels — a few KB, committed as the Java parity fixture
@@ -74,6 +87,16 @@ class TinyLpips(nn.Module):
         return val
 
 
+def weights_sha256(model):
+    """Fingerprint of the parameters and buffers (state_dict order, values only, float32 little-endian, so a
+    wrapper's key prefix does not matter): tells whether a re-export from the same seed reproduced the same
+    random trunk (TorchScript zips are not byte-reproducible)."""
+    h = hashlib.sha256()
+    for v in model.state_dict().values():
+        h.update(v.detach().to(torch.float32).contiguous().numpy().astype("<f4").tobytes())
+    return h.hexdigest()
+
+
 def build(args):
     import lpips
     if args.tiny:
@@ -87,11 +110,12 @@ def build(args):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--random-init", action="store_true")
-    ap.add_argument("--tiny", action="store_true")
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--random-init", action="store_true",
+                    help="random AlexNet trunk (pnet_rand=True, seeded), lpips' shipped linear weights; no download")
+    ap.add_argument("--tiny", action="store_true", help="tiny test trunk (fixture of LpipsTest)")
+    ap.add_argument("--seed", type=int, default=0, help="torch.manual_seed before building (--random-init, --tiny)")
     args = ap.parse_args()
     import lpips
     os.makedirs(args.out, exist_ok=True)
@@ -114,7 +138,7 @@ def main():
     manifest = {
         "manifest_version": 1, "kind": "lpips", "net": net, "lpips_version": importlib.metadata.version("lpips"),
         "version": "0.1", "weights": weights, "seed": args.seed, "torch_version": torch.__version__,
-        "module": "lpips.pt", "sha256": sha256(path),
+        "module": "lpips.pt", "sha256": sha256(path), "weights_sha256": weights_sha256(model),
         "input": "two float32 RGB NCHW tensors scaled to [-1, 1] (x/127.5 - 1)", "output": "(N,1,1,1) distance",
     }
     with open(os.path.join(args.out, "manifest.json"), "w") as f:

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Java LPIPS vs the exported module run in Python (python/fixtures/lpips/make_lpips_fixture.py). The
  * committed module is the tiny test export (export_lpips.py --tiny: same signature and LPIPS computation,
- * 40 KB) because the AlexNet export is ~10 MB; the test checks scaling, layout and batching.
+ * 40 KB) because the AlexNet export is ~10 MB; the test checks scaling, layout and batching. The full
+ * AlexNet-LPIPS against the lpips package itself is LpipsAlexParityIT.
  */
 class LpipsTest {
   static final Path DIR = Path.of("src", "test", "resources", "lpips");
