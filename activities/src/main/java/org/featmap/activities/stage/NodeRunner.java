@@ -37,6 +37,17 @@ public final class NodeRunner {
    */
   public static NodeResult run(NodeTask task, StageHandler handler, ArtifactStore store, Path workBase, Progress progress,
       Tracker tracker, String checkpoint) throws Exception {
+    Path work = workBase.resolve(task.stage()).resolve(task.key());
+    try (WorkLock lock = WorkLock.acquire(work, task.nodeId(), progress, checkpoint, LOCK_WAIT)) {
+      return runLocked(task, handler, store, work, progress, tracker, checkpoint);
+    }
+  }
+
+  /** How long a retried attempt waits for the attempt it replaces to stop (it does at its next heartbeat). */
+  static final java.time.Duration LOCK_WAIT = java.time.Duration.ofMinutes(15);
+
+  private static NodeResult runLocked(NodeTask task, StageHandler handler, ArtifactStore store, Path work,
+      Progress progress, Tracker tracker, String checkpoint) throws Exception {
     Stage stage = Stage.of(task.stage());
     long start = System.nanoTime();
     Optional<NodeManifest> existing = store.manifest(task.stage(), task.key());
@@ -48,7 +59,6 @@ public final class NodeRunner {
       LOG.warn("{}: cached outputs are corrupt; recomputing", task.nodeId());
       store.delete(task.stage(), task.key());
     }
-    Path work = workBase.resolve(task.stage()).resolve(task.key());
     deleteTree(work.resolve("out")); // a previous attempt's unpublished outputs
     Tracker t = task.sweepRunId() == null ? Tracker.NONE : tracker;
     StageContext ctx = new StageContext(task, store, work, progress, t, checkpoint);

@@ -84,4 +84,34 @@ class NodeRunnerTest {
     assertEquals(exp, child.experimentId);
     assertEquals(parent, child.tags.get("mlflow.parentRunId"));
   }
+
+  @Test
+  void aRetriedAttemptWaitsForTheAttemptItReplacesThenFindsItsResult(@TempDir Path dir) throws Exception {
+    LocalArtifactStore store = new LocalArtifactStore(dir);
+    AtomicInteger computes = new AtomicInteger();
+    java.util.concurrent.CountDownLatch waiterHeartbeats = new java.util.concurrent.CountDownLatch(2);
+    StageHandler slow = ctx -> {
+      computes.incrementAndGet();
+      Files.writeString(ctx.outDir().resolve("out.txt"), "first");
+      // the zombie attempt keeps writing until the retry is seen waiting (and heartbeating) for it
+      assertTrue(waiterHeartbeats.await(30, java.util.concurrent.TimeUnit.SECONDS));
+    };
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.Future<NodeResult> first =
+          pool.submit(() -> NodeRunner.run(task(dir), slow, store, dir.resolve(".work"), Progress.NONE, Tracker.NONE, null));
+      while (computes.get() == 0) Thread.sleep(10);
+      Progress waiting = (done, total, checkpoint) -> {
+        assertEquals("epoch=3", checkpoint, "the waiter keeps the previous attempt's checkpoint");
+        waiterHeartbeats.countDown();
+      };
+      NodeResult retry = NodeRunner.run(task(dir), ctx -> computes.incrementAndGet(), store, dir.resolve(".work"), waiting,
+          Tracker.NONE, "epoch=3");
+      assertFalse(first.get().cached());
+      assertTrue(retry.cached(), "the retry finds the finished attempt's result instead of recomputing beside it");
+      assertEquals(1, computes.get());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
