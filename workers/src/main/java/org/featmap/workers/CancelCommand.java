@@ -2,7 +2,7 @@ package org.featmap.workers;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "cancel", mixinStandardHelpOptions = true,
@@ -11,15 +11,11 @@ final class CancelCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "the sweep's workflow id")
   String sweep;
 
-  @Option(names = "--temporal", required = true, description = "Temporal frontend HOST:PORT")
-  String temporal;
-
-  @Option(names = "--namespace", defaultValue = "default")
-  String namespace;
+  @Mixin TemporalServer server;
 
   @Override
   public Integer call() {
-    try (Temporal t = Temporal.connect(temporal, namespace)) {
+    try (Temporal t = server.connect()) {
       t.client().newUntypedWorkflowStub(sweep).cancel();
       System.out.println("cancel requested for " + sweep);
       return 0;

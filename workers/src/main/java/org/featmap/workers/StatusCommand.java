@@ -4,7 +4,7 @@ import io.temporal.client.WorkflowStub;
 import java.util.concurrent.Callable;
 import org.featmap.core.contract.SweepStatus;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Shows a running or finished sweep's progress per stage.")
@@ -12,15 +12,11 @@ final class StatusCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "the sweep's workflow id (printed by 'featmap run')")
   String sweep;
 
-  @Option(names = "--temporal", required = true, description = "Temporal frontend HOST:PORT")
-  String temporal;
-
-  @Option(names = "--namespace", defaultValue = "default")
-  String namespace;
+  @Mixin TemporalServer server;
 
   @Override
   public Integer call() {
-    try (Temporal t = Temporal.connect(temporal, namespace)) {
+    try (Temporal t = server.connect()) {
       WorkflowStub stub = t.client().newUntypedWorkflowStub(sweep);
       SweepStatus s = stub.query("status", SweepStatus.class);
       System.out.printf("sweep %s (%s)%n", s.sweep(), s.finished() ? "finished" : "running");

@@ -5,16 +5,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "worker", mixinStandardHelpOptions = true,
     description = "Runs a worker process for chosen task queues (one activity at a time on GPU queues).")
 final class WorkerCommand implements Callable<Integer> {
-  @Option(names = "--temporal", required = true, description = "Temporal frontend HOST:PORT")
-  String temporal;
-
-  @Option(names = "--namespace", defaultValue = "default")
-  String namespace;
+  @Mixin TemporalServer server;
 
   @Option(names = "--queues", split = ",", defaultValue = "featmap-cpu",
       description = "activity task queues to serve, comma-separated (default: ${DEFAULT-VALUE})")
@@ -36,12 +33,12 @@ final class WorkerCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Tracking tracking = Tracking.choose(mlflow, null);
     System.err.println(tracking.message());
-    Temporal t = Temporal.connect(temporal, namespace);
+    Temporal t = server.connect();
     Runtime.getRuntime().addShutdownHook(new Thread(t::close));
     t.startWorkers(workflows, queues, tracking.tracker(),
         work != null ? work : Path.of(System.getProperty("java.io.tmpdir"), "featmap-work"),
         slots > 0 ? slots : Runtime.getRuntime().availableProcessors());
-    System.err.println("worker serving " + String.join(", ", queues) + (workflows ? " + workflows" : "") + " on " + temporal);
+    System.err.println("worker serving " + String.join(", ", queues) + (workflows ? " + workflows" : "") + " on " + server.target);
     new CountDownLatch(1).await();
     return 0;
   }
