@@ -1,7 +1,6 @@
 package org.featmap.ml.backbone;
 
 import ai.djl.Device;
-import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -9,11 +8,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
-import ai.djl.translate.NoopTranslator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,25 +62,17 @@ public final class Backbone implements AutoCloseable {
       for (String file : b.chain) b.models.add(load(dir.resolve(file), device));
       b.checkShapes(dir);
       return b;
-    } catch (RuntimeException | IOException e) {
+    } catch (RuntimeException e) {
       b.close();
       throw e;
     }
   }
 
-  private static ZooModel<NDList, NDList> load(Path file, Device device) throws IOException {
-    Criteria<NDList, NDList> criteria =
-        Criteria.builder()
-            .setTypes(NDList.class, NDList.class)
-            .optModelPath(file)
-            .optEngine("PyTorch")
-            .optDevice(device)
-            .optTranslator(new NoopTranslator())
-            .build();
+  private static ZooModel<NDList, NDList> load(Path file, Device device) {
     try {
-      return criteria.loadModel();
-    } catch (ModelNotFoundException | MalformedModelException | RuntimeException e) {
-      throw new BackboneException(file + ": cannot load TorchScript module: " + BackboneManifest.firstLine(String.valueOf(e.getMessage())), e);
+      return org.featmap.ml.TorchScripts.load(file, device);
+    } catch (IllegalArgumentException e) {
+      throw new BackboneException(BackboneManifest.firstLine(e.getMessage()), e);
     }
   }
 

@@ -64,11 +64,11 @@ public final class ClassifierTail implements AutoCloseable {
     ClassifierTail t = new ClassifierTail(layer, m.timmId(), chw, device, s, headDir);
     try {
       for (String file : last.chain().subList(l.chain().size(), last.chain().size()))
-        t.stages.add(TorchModules.load(backboneDir.resolve(file), device));
+        t.stages.add(org.featmap.ml.TorchScripts.load(backboneDir.resolve(file), device));
       if (last.nhwc() && !t.stages.isEmpty())
         throw new IllegalArgumentException(backboneDir + ": NHWC modules after " + layer + " are not supported");
       return t;
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       t.close();
       throw e;
     }

@@ -1,15 +1,11 @@
 package org.featmap.ml.eval;
 
-import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
-import ai.djl.translate.NoopTranslator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,17 +27,10 @@ public final class TorchScriptModule implements EpsModel, Decoder, AutoCloseable
   }
 
   public static TorchScriptModule load(Path file) throws IOException {
-    if (!Files.isRegularFile(file)) throw new IOException("TorchScript module not found: " + file);
-    Criteria<NDList, NDList> criteria = Criteria.builder()
-        .setTypes(NDList.class, NDList.class)
-        .optModelPath(file)
-        .optEngine("PyTorch")
-        .optTranslator(new NoopTranslator())
-        .build();
     try {
-      return new TorchScriptModule(criteria.loadModel(), file);
-    } catch (ModelNotFoundException | MalformedModelException e) {
-      throw new IOException("cannot load TorchScript module " + file + ": " + e.getMessage(), e);
+      return new TorchScriptModule(org.featmap.ml.TorchScripts.load(file, null), file);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage(), e);
     }
   }
 

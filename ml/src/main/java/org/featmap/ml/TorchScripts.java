@@ -1,0 +1,37 @@
+package org.featmap.ml;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDList;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoopTranslator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Loads an exported TorchScript file into DJL's PyTorch engine: a local path, no download, raw NDLists in and out. */
+public final class TorchScripts {
+  private TorchScripts() {}
+
+  /**
+   * @param device null for the engine's default
+   * @throws IllegalArgumentException with a one-line reason when the file is missing or not a module
+   */
+  public static ZooModel<NDList, NDList> load(Path file, Device device) {
+    if (!Files.isRegularFile(file)) throw new IllegalArgumentException("TorchScript module not found: " + file);
+    Criteria.Builder<NDList, NDList> b = Criteria.builder()
+        .setTypes(NDList.class, NDList.class)
+        .optModelPath(file)
+        .optEngine("PyTorch")
+        .optTranslator(new NoopTranslator());
+    if (device != null) b = b.optDevice(device);
+    try {
+      return b.build().loadModel();
+    } catch (ModelNotFoundException | MalformedModelException | java.io.IOException | RuntimeException e) {
+      String msg = String.valueOf(e.getMessage());
+      throw new IllegalArgumentException(
+          file + ": cannot load TorchScript module: " + msg.lines().findFirst().orElse(""), e);
+    }
+  }
+}
