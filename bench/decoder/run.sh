@@ -8,8 +8,8 @@ cd "$(dirname "$0")/../.."
 STEPS="${1:-40}"
 OUT=bench/out/decoder
 mkdir -p "$OUT"
-mvn -B -q -o -pl ml -am test-compile dependency:build-classpath -Dmdep.outputFile="$PWD/$OUT/cp.txt" -Dmdep.includeScope=test >/dev/null
-CP="ml/target/test-classes:ml/target/classes:$(cat "$OUT/cp.txt")"
+source bench/classpath.sh
+CP="$(ml_test_classpath "$OUT")"
 printf '%-36s %10s %10s %7s\n' "config (C h w S width batch)" java_s_s torch_s_s ratio
 # ConvNeXt-atto feat3 / feat2 at the test size, and feat3 / ConvNeXt-B-like feat3 at the default S=64
 for cfg in "256 9 9 32 32 8" "128 18 18 32 32 8" "256 9 9 64 64 16" "1024 9 9 64 64 16"; do

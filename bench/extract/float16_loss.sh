@@ -8,9 +8,8 @@ cd "$(dirname "$0")/../.."
 CLASSES="${1:-4}"; PER_CLASS="${2:-25}"; EPOCHS="${3:-10}"; LAYER="${4:-feat3}"
 OUT=bench/out/extract
 mkdir -p "$OUT"
-mvn -B -q -o -pl ml -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile="$PWD/$OUT/cp.txt" -Dmdep.includeScope=test >/dev/null
-CP="ml/target/classes:ml/target/test-classes:core/target/classes:$(cat "$OUT/cp.txt")"
+source bench/classpath.sh
+CP="$(ml_test_classpath "$OUT")"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 java --add-opens=java.base/java.nio=ALL-UNNAMED -cp "$CP" org.featmap.ml.train.bench.Float16LossBench \

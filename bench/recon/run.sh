@@ -13,8 +13,8 @@ MODES=(ref 1 4 8)
 OUT=bench/out/recon
 mkdir -p "$OUT"
 python3 bench/recon/make_net.py "$OUT/net" "$N"
-mvn -B -q -o -pl ml -am test-compile dependency:build-classpath -Dmdep.outputFile="$PWD/$OUT/cp.txt" -Dmdep.includeScope=test >/dev/null
-CP="ml/target/test-classes:ml/target/classes:$(cat "$OUT/cp.txt")"
+source bench/classpath.sh
+CP="$(ml_test_classpath "$OUT")"
 : > "$OUT/rounds.jsonl"
 for r in $(seq "$ROUNDS"); do
   j=$(OMP_NUM_THREADS="$THREADS" java -Xmx2g -cp "$CP" org.featmap.ml.eval.bench.ReconBench "$OUT/net" "$N" "$THREADS" "${MODES[@]}" 2>/dev/null | tail -1)

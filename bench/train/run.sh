@@ -9,9 +9,8 @@ WARMUP="${2:-2}"
 OUT=bench/out/train
 mkdir -p "$OUT"
 # one reactor run so featmap-core resolves to its target/classes; ml (built last) writes cp.txt last
-mvn -B -q -o -pl ml -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile="$PWD/$OUT/cp.txt" -Dmdep.includeScope=test >/dev/null
-CP="ml/target/classes:ml/target/test-classes:core/target/classes:$(cat "$OUT/cp.txt")"
+source bench/classpath.sh
+CP="$(ml_test_classpath "$OUT")"
 : > "$OUT/java.txt"; : > "$OUT/python.txt"
 for spec in "linear 1024 9 9" "transformer 256 9 9"; do
   # shellcheck disable=SC2086

@@ -9,9 +9,8 @@ BATCHES="${1:-24}"
 WARMUP="${2:-2}"
 OUT=bench/out/train
 mkdir -p "$OUT"
-mvn -B -q -o -pl ml -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile="$PWD/$OUT/cp.txt" -Dmdep.includeScope=test >/dev/null
-CP="ml/target/classes:ml/target/test-classes:core/target/classes:$(cat "$OUT/cp.txt")"
+source bench/classpath.sh
+CP="$(ml_test_classpath "$OUT")"
 J=(java --add-opens=java.base/java.nio=ALL-UNNAMED -cp "$CP")
 for spec in "linear 1024 9 9 128 float32 none" "linear 1024 9 9 128 float16 zstd"; do
   set -- $spec
