@@ -13,10 +13,10 @@ public enum Stage {
   EDIT(1, true),
   EXTRACT(1, true),
   NORMSTATS(1, false),
-  TRAIN(1, true),
+  TRAIN(2, true), // 2: dropout masks drawn per sample by the engine (MaskSource); owned autograd constants
   TEST(2, true), // 2: saves the decoder reconstructions (recon/) for classify_recon
   RECONSTRUCT(1, true),
-  FINETUNE(1, true),
+  FINETUNE(2, true), // 2: RandAugment in the train augmentation (spec §8.1)
   CLASSIFY(1, true),
   CLASSIFY_RECON(1, true),
   WXB(1, false),
