@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Issue #5 parity: from PyTorch's initial weights and the same 40 batches, the 20 AdamW steps
  * (COMBINED, accumulation 2) of each model type give PyTorch's losses within 1e-4 relative
- * (fixture: python/parity/mapping_train_parity.py). Dropout off on both sides — masks are drawn by a
- * Java generator by design (MaskSource); BatchNorm in train mode.
+ * (fixture: python/parity/mapping_train_parity.py). Dropout off on both sides — our masks come from
+ * per-sample reseeded draws by design (MaskSource), never torch's own stream; BatchNorm in train mode.
  */
 class MappingStepsParityTest {
   private static final Dims SMALL = new Dims(32, 24, 32, 8, 64, 4);

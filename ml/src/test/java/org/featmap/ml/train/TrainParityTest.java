@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Issue #5 parity: the full TrainStage (split, accumulation, validation, early stopping, odd-epoch
  * checkpoint, plateau LR) from PyTorch's initial weights on a fixed 200-pair dataset reaches the
  * best val loss of the same loop in PyTorch within 1% (python/parity/mapping_train_parity.py).
- * Dropout is off on both sides (Java masks differ from torch's by design, see MaskSource).
+ * Dropout is off on both sides (our per-sample reseeded masks differ from torch's stream by design, see MaskSource).
  */
 class TrainParityTest {
   private static final Dims SMALL = new Dims(32, 24, 32, 8, 64, 4);
