@@ -103,8 +103,15 @@ final class RunCommand implements Callable<Integer> {
       CompletableFuture<SweepStatus> result = stub.getResultAsync(SweepStatus.class);
       String last = "";
       while (!result.isDone()) {
-        Thread.sleep(1000);
-        if (quiet || result.isDone()) continue;
+        try {
+          result.get(1, java.util.concurrent.TimeUnit.SECONDS); // returns as soon as the sweep ends (a sleep added up to 1 s to wall time)
+          break;
+        } catch (java.util.concurrent.TimeoutException stillRunning) {
+          // fall through to the progress line
+        } catch (java.util.concurrent.ExecutionException failed) {
+          break; // result.get() below rethrows it
+        }
+        if (quiet) continue;
         try {
           SweepStatus s = stub.query("status", SweepStatus.class);
           String line = StatusPrinter.oneLine(s);
@@ -124,8 +131,11 @@ final class RunCommand implements Callable<Integer> {
           s.total(SweepStatus.StageCount::failed), s.total(SweepStatus.StageCount::skipped));
       double wall = secs * 1000;
       if (s.computeMillis() > 0)
-        System.out.printf("time: wall %.1f s, computing %.1f s (busy %.1f s), orchestration overhead %.2f%%%n", secs,
-            s.computeMillis() / 1000.0, s.busyMillis() / 1000.0, 100.0 * Math.max(0, wall - s.busyMillis()) / wall);
+        System.out.printf("time: wall %.1f s, computing %.1f s (busy %.1f s), orchestration overhead %.2f%% "
+                + "(%.1f s start-up and shut-down, %.1f s between nodes = %.2f%% of the nodes' span)%n", secs,
+            s.computeMillis() / 1000.0, s.busyMillis() / 1000.0, 100.0 * Math.max(0, wall - s.busyMillis()) / wall,
+            Math.max(0, wall - s.spanMillis()) / 1000.0, (s.spanMillis() - s.busyMillis()) / 1000.0,
+            s.spanMillis() > 0 ? 100.0 * (s.spanMillis() - s.busyMillis()) / s.spanMillis() : 0.0);
       else System.out.printf("time: wall %.1f s, nothing computed%n", secs);
       s.failures().forEach((id, why) -> System.out.println("  " + id + ": " + why));
       if (recordHistory != null) Histories.record(client, workflowId, recordHistory);

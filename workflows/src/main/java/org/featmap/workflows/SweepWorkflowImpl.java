@@ -199,7 +199,18 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
     });
     long compute = 0;
     for (CellWorkflow.Interval i : intervals) compute += i.millis();
-    return new SweepStatus(sweepName, stages, failures, finished, compute, busy(intervals));
+    return new SweepStatus(sweepName, stages, failures, finished, compute, busy(intervals), span(intervals));
+  }
+
+  /** From the earliest start to the latest end (0 for none). */
+  static long span(List<CellWorkflow.Interval> list) {
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    for (CellWorkflow.Interval i : list) {
+      first = Math.min(first, i.start());
+      last = Math.max(last, i.start() + i.millis());
+    }
+    return list.isEmpty() ? 0 : last - first;
   }
 
   /** Length of the union of the intervals. */

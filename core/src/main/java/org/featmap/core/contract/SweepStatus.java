@@ -11,9 +11,11 @@ import java.util.Map;
  * @param finished true once every node has ended
  * @param computeMillis sum of the computing time of all nodes computed in this run
  * @param busyMillis wall time during which at least one node was computing (union of intervals)
+ * @param spanMillis from the first computation's start to the last one's end (0 when nothing computed):
+ *     wall − span is start-up and shut-down, span − busy the gaps between nodes
  */
 public record SweepStatus(String sweep, Map<String, StageCount> stages, Map<String, String> failures, boolean finished,
-    long computeMillis, long busyMillis) {
+    long computeMillis, long busyMillis, long spanMillis) {
   public SweepStatus {
     stages = Map.copyOf(stages);
     failures = Map.copyOf(failures);
