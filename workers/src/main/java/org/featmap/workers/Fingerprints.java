@@ -28,6 +28,11 @@ final class Fingerprints {
       Path m = Path.of(cfg.test().lpipsExport()).resolve("manifest.json");
       f.put("lpips", Files.isRegularFile(m) ? Sha256.ofFile(m) : "missing");
     }
+    if (cfg.test().featinvExport() != null) {
+      Path m = Path.of(cfg.test().featinvExport());
+      if (Files.isDirectory(m)) m = m.resolve("manifest.json");
+      f.put("featinv", Files.isRegularFile(m) ? Sha256.ofFile(m) : "missing");
+    }
     for (SweepConfig.Dataset d : cfg.datasets()) {
       if (d.root() != null) f.put("dataset:" + d.name(), listing(Path.of(d.root()).resolve("images")));
       if (d.edits().enabled() && d.edits().importDir() != null)

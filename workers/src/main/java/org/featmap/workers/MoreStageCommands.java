@@ -164,7 +164,7 @@ final class MoreStageCommands {
   }
 
   @Command(name = "test", mixinStandardHelpOptions = true,
-      description = "Tests one cell (spec §7): feature metrics, and image metrics with --decoder, as the test node.")
+      description = "Tests one cell (spec §7): feature metrics, and image metrics with --decoder or --featinv, as the test node.")
   static final class Test implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "a trained model folder (train --out or its model/), or spatial_only") String model;
     @Option(names = "--features", required = true, description = "the test extract folder (node or extract --out) or one layer's test feature store") Path features;
@@ -173,6 +173,8 @@ final class MoreStageCommands {
     @Option(names = "--layer", required = true, description = "e.g. 3 or feat3") String layer;
     @Option(names = "--norm", description = "norm.json of the normstats node (normalised layers)") Path norm;
     @Option(names = "--decoder", description = "a decoder folder (reconstruct node output or its decoder/)") Path decoder;
+    @Option(names = "--featinv", description = "a FeatInv export (python/export_featinv.py) instead of a decoder") Path featinv;
+    @Option(names = "--backbone", defaultValue = "convnext", description = "the backbone's config name a FeatInv manifest must name (default: ${DEFAULT-VALUE})") String backbone;
     @Option(names = "--eval-backbone", description = "ConvNeXt export for the feat3 cosine image metrics") Path evalBackbone;
     @Option(names = "--lpips", description = "an export of python/export_lpips.py") Path lpips;
     @Option(names = "--mode", description = "the table's mode column (default: spatial_only_<manipulation> or mapped)") String mode;
@@ -191,7 +193,8 @@ final class MoreStageCommands {
           : Files.isDirectory(features.resolve(l)) ? features.resolve(l) : features;
       String m = mode != null ? mode : spatial ? "spatial_only_" + manipulation : "mapped";
       TestCell.Options o = new TestCell.Options(m, dataset, l, manipulation, subsetSize, store,
-          sub(images, "augmented_test"), modelDir, norm, decoder == null ? null : sub(decoder, "decoder"), evalBackbone, lpips,
+          sub(images, "augmented_test"), modelDir, norm, decoder == null ? null : sub(decoder, "decoder"), featinv, backbone,
+          evalBackbone, lpips,
           Device.fromName(device), out);
       TestCell.Result r = TestCell.run(o, Progress.NONE);
       r.summary().forEach((k, v) -> System.out.println(k + ": " + v));

@@ -53,7 +53,8 @@ public final class EvalStages {
   /**
    * test: the §7.1 test-id selection (B12 fix: sorted, de-duplicated, default_rng(42).choice), mapped
    * test features through the intended chain (B8 fix), feature-space metrics of mapped vs true target
-   * (for every layer), and image metrics through the decoder reconstructions where one exists. The work
+   * (for every layer), and image metrics through the reconstructions of the layer's decoder or of FeatInv
+   * (ConvNeXt feat3, spec §7.4) where the sweep has one. The work
    * is {@link TestCell#run}, shared with the {@code featmap test} command.
    */
   public static void test(StageContext ctx) throws Exception {
@@ -63,7 +64,7 @@ public final class EvalStages {
         spatialOnly ? null : ctx.inputDir("model").resolve("model"),
         ctx.task().inputs("norm").isEmpty() ? null : ctx.inputDir("norm").resolve(NormStatsStages.FILE),
         ctx.task().inputs("reconstructor").isEmpty() ? null : ctx.inputDir("reconstructor").resolve("decoder"),
-        optionalPath(ctx, "eval_backbone"), optionalPath(ctx, "lpips_export"), ExtractStages.device(), ctx.outDir());
+        optionalPath(ctx, "featinv_export"), ctx.str("backbone"), optionalPath(ctx, "eval_backbone"), optionalPath(ctx, "lpips_export"), ExtractStages.device(), ctx.outDir());
     TestCell.Result r = TestCell.run(o, ctx.progress());
     r.summary().forEach(ctx::summary);
     String run = ctx.trackingRun();

@@ -1,10 +1,12 @@
 package org.featmap.activities.eval;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +36,7 @@ import org.featmap.ml.mapping.SpatialTransform;
 import org.featmap.ml.mapping.TrainedMapping;
 import org.featmap.ml.normstats.NormStats;
 import org.featmap.ml.reconstruct.Decoder;
+import org.featmap.ml.eval.FeatInvReconstructor;
 import org.featmap.ml.reconstruct.ReconstructionGrid;
 import org.featmap.ml.report.CsvTable;
 import org.featmap.ml.rng.NumpyDefaultRng;
@@ -61,12 +64,68 @@ public final class TestCell {
    * @param images the augmented_test images folder the feature store's paths are relative to
    * @param model a trained model folder (TrainedMapping), or null for the spatial-only baseline
    * @param norm norm.json of a normalised layer, or null
-   * @param decoder a decoder folder (image metrics), or null (feature metrics only)
+   * @param decoder a decoder folder (image metrics), or null
+   * @param featinv a FeatInv export (folder or its manifest.json, python/export_featinv.py) used when no
+   *     decoder is given; its manifest must name this cell's backbone and layer
+   * @param backbone the config's backbone name of this cell (what a FeatInv manifest names)
    * @param evalBackbone a ConvNeXt export for the feat3 cosine metrics, or null (skipped with a note)
    * @param lpipsExport an export of python/export_lpips.py, or null (LPIPS skipped with a note)
    */
   public record Options(String mode, String dataset, String layer, String manipulation, int subsetSize, Path features,
-      Path images, Path model, Path norm, Path decoder, Path evalBackbone, Path lpipsExport, Device device, Path out) {}
+      Path images, Path model, Path norm, Path decoder, Path featinv, String backbone, Path evalBackbone, Path lpipsExport,
+      Device device, Path out) {}
+
+  /** Feature maps (B, C, H, W), raw (not normalised), to images: the learned decoder or FeatInv. */
+  private interface Reconstructor extends AutoCloseable {
+    List<RgbImage> reconstruct(NDArray features);
+
+    @Override
+    void close();
+  }
+
+  private static Reconstructor openReconstructor(Options o, int c, int h, int w) throws IOException {
+    if (o.decoder() != null) {
+      Decoder d = Decoder.load(o.decoder());
+      return new Reconstructor() {
+        public List<RgbImage> reconstruct(NDArray f) {
+          return d.reconstruct(f);
+        }
+
+        public void close() {
+          d.close();
+        }
+      };
+    }
+    if (o.featinv() == null) return null;
+    Path manifest = Files.isDirectory(o.featinv()) ? o.featinv().resolve("manifest.json") : o.featinv();
+    FeatInvReconstructor fi = FeatInvReconstructor.open(manifest);
+    try {
+      fi.manifest().requireLayer(o.backbone(), o.layer(), c, h, w);
+    } catch (IllegalArgumentException e) {
+      fi.close();
+      throw new BadInputException(manifest + ": " + e.getMessage(), e);
+    }
+    int traced = fi.manifest().tracedBatch() / 2;
+    return new Reconstructor() {
+      public List<RgbImage> reconstruct(NDArray f) {
+        NDManager m = f.getManager();
+        NDArray xT;
+        // spec §7.4: seed_everything(100) before every reconstruction, then x_T ~ N(0, I) on the device: the
+        // same x_T for every sample, drawn by the engine's generator as the reference's torch.randn
+        long[] lat = fi.manifest().latentShape().stream().mapToLong(Integer::longValue).toArray();
+        synchronized (org.featmap.ml.TorchRandom.LOCK) {
+          org.featmap.ml.TorchRandom.seed(100);
+          xT = m.randomNormal(new Shape(1, lat[0], lat[1], lat[2]));
+        }
+        int n = (int) f.getShape().get(0);
+        return fi.reconstructAll(f, xT, traced > 0 ? traced : n, Progress.NONE);
+      }
+
+      public void close() {
+        fi.close();
+      }
+    };
+  }
 
   /** What the run measured; {@code summary} holds the node summary's entries (including "skipped because" notes). */
   public record Result(FeatureMetrics.Result feature, int pairs, int imageRows, Map<String, Object> summary) {
@@ -83,10 +142,10 @@ public final class TestCell {
     try (NDManager manager = NDManager.newBaseManager();
         FeatureStoreReader store = FeatureStoreReader.open(o.features());
         TrainedMapping mapping = spatialOnly ? null : TrainedMapping.load(o.model(), manager);
-        Decoder decoder = o.decoder() == null ? null : Decoder.load(o.decoder());
-        Feat3Cosine cosine = decoder == null || o.evalBackbone() == null ? null
+        Reconstructor recon = openReconstructor(o, store.channels(), store.height(), store.width());
+        Feat3Cosine cosine = recon == null || o.evalBackbone() == null ? null
             : Feat3Cosine.open(o.evalBackbone(), o.device(), BATCH);
-        Lpips lpips = decoder == null || o.lpipsExport() == null ? null : Lpips.open(o.lpipsExport(), BATCH)) {
+        Lpips lpips = recon == null || o.lpipsExport() == null ? null : Lpips.open(o.lpipsExport(), BATCH)) {
       String manip = o.manipulation();
       PairIndex pairs = store.pairs().filter(manip);
       if (pairs.size() == 0) throw new BadInputException("no test pairs for manipulation '" + manip + "' in " + store.dir());
@@ -99,7 +158,7 @@ public final class TestCell {
       FeatureMetrics fm = new FeatureMetrics(c, h, w);
       List<EvaluationRow> rows = new ArrayList<>();
       List<List<String>> reconIndex = new ArrayList<>();
-      if (decoder != null) Files.createDirectories(o.out().resolve(RECON_DIR));
+      if (recon != null) Files.createDirectories(o.out().resolve(RECON_DIR));
       List<RgbImage[]> grid = new ArrayList<>();
       List<String> gridLabels = new ArrayList<>();
       double[] sums = new double[10]; // the ten metrics of EvaluationRow, summed where computed
@@ -122,15 +181,15 @@ public final class TestCell {
           mapped = mapping.apply(src, b, c, h, w, norm);
         }
         fm.add(mapped, tgt, b);
-        if (decoder == null) {
+        if (recon == null) {
           progress.report(Math.min(start + b, keep.length), keep.length, null);
           continue;
         }
         List<RgbImage> recMapped;
         List<RgbImage> recTarget;
         try (NDManager m = manager.newSubManager()) {
-          recMapped = decoder.reconstruct(org.featmap.ml.Tensors.owned(m, mapped, new Shape(b, c, h, w)));
-          recTarget = decoder.reconstruct(org.featmap.ml.Tensors.owned(m, tgt, new Shape(b, c, h, w)));
+          recMapped = recon.reconstruct(org.featmap.ml.Tensors.owned(m, mapped, new Shape(b, c, h, w)));
+          recTarget = recon.reconstruct(org.featmap.ml.Tensors.owned(m, tgt, new Shape(b, c, h, w)));
         }
         List<RgbImage> originals = new ArrayList<>(), targets = new ArrayList<>(), rs = new ArrayList<>(), ts = new ArrayList<>();
         for (int j = 0; j < b; j++) {
@@ -214,7 +273,7 @@ public final class TestCell {
       summary.put("feature_median_cos", f.medianTokenCosine());
       summary.put("feature_mean_cos", f.meanTokenCosine());
       summary.put("feature_r2", f.r2());
-      if (decoder != null && !rows.isEmpty()) {
+      if (recon != null && !rows.isEmpty()) {
         List<List<String>> cells = new ArrayList<>();
         for (EvaluationRow r : rows) cells.add(r.cells());
         CsvTable.write(o.out().resolve("evaluation.csv"), EvaluationRow.COLUMNS, cells);

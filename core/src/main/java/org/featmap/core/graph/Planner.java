@@ -157,6 +157,11 @@ public final class Planner {
                 List.of(in("features", extracted.get("train/direct")), in("images", manipulated.get(ds.name() + "/train"))),
                 null);
           }
+          // FeatInv (spec §7.4) inverts ConvNeXt feat3, the only public checkpoint; the export's manifest is
+          // checked against the layer at run time. Other layers run without image metrics (a note says why).
+          String featinv = test.enabled() && test.reconstructor().equals("featinv") && bb.name().equals("convnext")
+              && layer.equals("feat3") ? test.featinvExport() : null;
+          String featinvFp = featinv == null ? null : fingerprints.get("featinv");
           for (Group g : ds.groups()) {
             Node trainFeatures = extracted.get("train/" + g.source());
             Node testFeatures = extracted.get("test/" + g.source());
@@ -172,7 +177,7 @@ public final class Planner {
                 List<Node.Input> ins = new ArrayList<>(List.of(in("features", testFeatures), in("images", testImages)));
                 if (decoder != null) ins.add(in("reconstructor", decoder));
                 Node t = add(Stage.TEST, id, with(with(cellParams, "model", "spatial_only", "subset_size", test.subsetSize(),
-                    "reconstructor", test.reconstructor(), "featinv_export", test.featinvExport()), evalParams()), ins, id);
+                    "reconstructor", test.reconstructor(), "featinv_export", featinv, "featinv_fingerprint", featinvFp), evalParams()), ins, id);
                 reportInputs.add(in("test", t));
                 classifyRecon(t, finetunes.get(ds.name()), testImages, cellParams, "spatial_only", id, reportInputs);
               }
@@ -189,7 +194,7 @@ public final class Planner {
                   if (decoder != null) ins.add(in("reconstructor", decoder));
                   Node t = add(Stage.TEST, "test" + cell.substring("train".length()),
                       with(with(cellParams, "model", model, "subset_size", test.subsetSize(), "reconstructor",
-                          test.reconstructor(), "featinv_export", test.featinvExport()), evalParams()), ins, cell);
+                          test.reconstructor(), "featinv_export", featinv, "featinv_fingerprint", featinvFp), evalParams()), ins, cell);
                   reportInputs.add(in("test", t));
                   classifyRecon(t, finetunes.get(ds.name()), testImages, cellParams, model, cell, reportInputs);
                 }
@@ -238,7 +243,9 @@ public final class Planner {
    */
   private void classifyRecon(Node test, Node finetune, Node testImages, Map<String, Object> cellParams, String model,
       String cell, List<Node.Input> reportInputs) {
-    if (finetune == null || test.inputs().stream().noneMatch(i -> i.role().equals("reconstructor"))) return;
+    boolean reconstructs = test.inputs().stream().anyMatch(i -> i.role().equals("reconstructor"))
+        || test.params().get("featinv_export") != null;
+    if (finetune == null || !reconstructs) return;
     Backbone cb = backbone(cfg.classify().backbone());
     Node n = add(Stage.CLASSIFY_RECON, "classify_recon" + test.id().substring("test".length()),
         with(cellParams, "model", model, "classifier_backbone", cb.name(), "export", cb.export(), "batch_size", 32),

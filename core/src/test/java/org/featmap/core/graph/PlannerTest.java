@@ -61,6 +61,32 @@ class PlannerTest {
   }
 
   @Test
+  void featinvReconstructsConvnextFeat3OnlyAndItsCellsAreClassified() {
+    SweepConfig base = paper();
+    var t = base.test();
+    SweepConfig fi = new SweepConfig(base.sourceFile(), base.sweep(), base.datasets(), base.images(), base.backbones(),
+        base.features(), base.training(), new SweepConfig.Test(t.enabled(), t.subsetSize(), t.batchSize(), "featinv",
+            "/exports/featinv", t.spatialOnly(), t.lpipsExport()), base.reconstruct(), base.classify(), base.analysis(),
+        base.report(), base.tracking());
+    ExperimentGraph g = Planner.plan(fi, Map.of("featinv", "abc"));
+    assertEquals(0, g.counts().getOrDefault(Stage.RECONSTRUCT, 0), "no decoders with reconstructor featinv");
+    int withFeatinv = 0;
+    for (Node n : g.ofStage(Stage.TEST)) {
+      boolean convnextFeat3 = n.params().get("backbone").equals("convnext") && n.params().get("layer").equals("feat3");
+      assertEquals(convnextFeat3, n.params().get("featinv_export") != null, n.id());
+      if (convnextFeat3) {
+        assertEquals("abc", n.params().get("featinv_fingerprint"), "new FeatInv weights change the test keys");
+        withFeatinv++;
+      }
+    }
+    assertTrue(withFeatinv > 0);
+    long classified = g.ofStage(Stage.CLASSIFY_RECON).stream()
+        .filter(n -> n.params().get("backbone").equals("convnext") && n.params().get("layer").equals("feat3")).count();
+    assertEquals(g.counts().get(Stage.CLASSIFY_RECON).longValue(), classified, "classify_recon only where FeatInv reconstructs");
+    assertTrue(classified > 0);
+  }
+
+  @Test
   void demoPlansOneClassifyReconPerTestNode() {
     ExperimentGraph g = Planner.plan(ConfigLoader.load(Path.of("../config/demo.yaml"), new EnvExpander(Map.of())));
     // 2 backbones × (direct grayscale: linear, mlp; rotation_90 applied: linear, cnn, spatial_only;

@@ -54,7 +54,7 @@ class TestCellTest {
 
   static TestCell.Options options(String manip, Path evalBackbone, Path lpips, Path out) {
     return new TestCell.Options("spatial_only_" + manip, "SYNTH", "feat3", manip, 100, store, images, null, null, decoder,
-        evalBackbone, lpips, Device.cpu(), out);
+        null, "convnext", evalBackbone, lpips, Device.cpu(), out);
   }
 
   @Test
@@ -106,5 +106,43 @@ class TestCellTest {
     assertEquals(0, rc);
     assertEquals(Files.readAllLines(node.resolve("evaluation.csv")), Files.readAllLines(cmd.resolve("evaluation.csv")));
     assertEquals(EvaluationTable.readCells(node.resolve("evaluation.arrow")), EvaluationTable.readCells(cmd.resolve("evaluation.arrow")));
+  }
+
+  static final Path FEATINV = Path.of("src", "test", "resources", "featinv-convnext-feat3");
+
+  private static TestCell.Options featinvOptions(String backbone, Path out) {
+    return new TestCell.Options("spatial_only_rotation_90", "SYNTH", "feat3", "rotation_90", 100, store, images, null, null,
+        null, FEATINV, backbone, null, null, Device.cpu(), out);
+  }
+
+  @Test
+  void featinvReconstructsTheCellInBatchesAndTheCommandAgrees() throws Exception {
+    // a tiny random FeatInv export for this ConvNeXt's feat3 (python/fixtures/featinv/make_featinv_cell_fixture.py)
+    Path out = tmp.resolve("featinv"), cmd = tmp.resolve("featinv-cmd");
+    TestCell.Result r = TestCell.run(featinvOptions("convnext", out), Progress.NONE);
+    assertEquals(6, r.imageRows());
+    List<String> index = Files.readAllLines(out.resolve(TestCell.RECON_INDEX));
+    assertEquals(7, index.size());
+    for (String line : index.subList(1, index.size())) {
+      org.featmap.ml.images.RgbImage img = org.featmap.ml.images.ImageCodec.decode(out.resolve(line.split(",")[3]));
+      assertEquals(16, img.width(), "FeatInv's own image size (manifest imageSize), saved raw");
+    }
+    for (List<String> row : EvaluationTable.readCells(out.resolve("evaluation.arrow")))
+      assertFalse(row.get(9).isEmpty() || row.get(10).isEmpty(), "MSE and SSIM of the FeatInv reconstruction");
+    int rc = org.featmap.workers.Featmap.commandLine().execute("test", "--model", "spatial_only", "--features",
+        tmp.resolve("features").toString(), "--images", tmp.resolve("images").toString(), "--manipulation", "rotation_90",
+        "--layer", "3", "--featinv", FEATINV.toString(), "--dataset", "SYNTH", "--out", cmd.toString());
+    assertEquals(0, rc);
+    assertEquals(Files.readAllLines(out.resolve("evaluation.csv")), Files.readAllLines(cmd.resolve("evaluation.csv")),
+        "x_T is reseeded with 100 for every reconstruction (spec §7.4): two runs give the same images");
+  }
+
+  @Test
+  void aFeatinvExportForAnotherLayerIsAOneLineError() {
+    org.featmap.core.contract.BadInputException e = assertThrows(org.featmap.core.contract.BadInputException.class,
+        () -> TestCell.run(featinvOptions("swinv2", tmp.resolve("featinv-bad")), Progress.NONE));
+    assertTrue(e.getMessage().contains("FeatInv export is for convnext/feat3 [256, 9, 9] but the evaluated layer is swinv2/feat3"),
+        e.getMessage());
+    assertFalse(e.getMessage().contains("\n"));
   }
 }
