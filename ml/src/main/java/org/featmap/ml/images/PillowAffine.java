@@ -24,14 +24,15 @@ public final class PillowAffine {
 
   /**
    * {@code img.rotate(angle, Image.NEAREST)}: counter-clockwise degrees about the image centre, same canvas,
-   * black outside. Multiples of 90° that Pillow does by transposition are not needed by RandAugment (|angle| ≤ 30)
-   * and are refused rather than approximated.
+   * black outside. Like Pillow, 180° and (on square images) 90°/270° are transpositions — the manipulations'
+   * Geometry ops, which are Pillow's transposes; a non-square 90°/270° takes the affine path as in Pillow.
    */
   public static RgbImage rotate(RgbImage img, double angleDegrees) {
     double angle = pyMod(angleDegrees, 360.0);
     if (angle == 0) return img.copy();
-    if (angle == 90 || angle == 180 || angle == 270)
-      throw new IllegalArgumentException("rotate angle " + angleDegrees + ": Pillow transposes multiples of 90°, not implemented here");
+    if (angle == 180) return Geometry.rotate180(img);
+    if ((angle == 90 || angle == 270) && img.width() == img.height())
+      return angle == 90 ? Geometry.rotate90(img) : Geometry.rotate270(img);
     double cx = img.width() / 2.0, cy = img.height() / 2.0;
     double rad = -Math.toRadians(angle);
     double[] m = {round15(Math.cos(rad)), round15(Math.sin(rad)), 0.0, round15(-Math.sin(rad)), round15(Math.cos(rad)), 0.0};

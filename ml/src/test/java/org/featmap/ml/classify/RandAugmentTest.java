@@ -56,6 +56,20 @@ class RandAugmentTest {
   }
 
   @Test
+  void quarterTurnsMatchPillowRotate() throws Exception {
+    JsonNode meta = new ObjectMapper().readTree(resource("rotations.json").toFile());
+    int cases = 0;
+    for (JsonNode c : meta.get("cases")) {
+      RgbImage in = ImageCodec.decode(resource(c.get("input").asText()));
+      RgbImage expected = ImageCodec.decode(resource(c.get("output").asText()));
+      RgbImage got = org.featmap.ml.images.PillowAffine.rotate(in, c.get("angle").asDouble());
+      assertArrayEquals(expected.rgb(), got.rgb(), c.get("output").asText());
+      cases++;
+    }
+    assertEquals(8, cases); // 90, 180, 270, -90 on a square and a non-square image
+  }
+
+  @Test
   void opsActuallyChangeTheImage() throws Exception {
     RgbImage in = ImageCodec.decode(resource("input1.png"));
     for (Op op : Op.values()) {
