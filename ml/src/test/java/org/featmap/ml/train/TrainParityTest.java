@@ -26,43 +26,6 @@ class TrainParityTest {
   private static final Dims SMALL = new Dims(32, 24, 32, 8, 64, 4);
   @TempDir Path tmp;
 
-  /** The fixture's (N, C, H, W) source/target arrays as a PairDataset. */
-  private record ArrayPairs(float[] src, float[] tgt, int n, int c, int h, int w) implements PairDataset {
-    public int size() {
-      return n;
-    }
-
-    public int channels() {
-      return c;
-    }
-
-    public int height() {
-      return h;
-    }
-
-    public int width() {
-      return w;
-    }
-
-    public String originalId(int i) {
-      return Integer.toString(i);
-    }
-
-    public String manipulation(int i) {
-      return "grayscale";
-    }
-
-    public int classId(int i) {
-      return 0;
-    }
-
-    public void read(int i, float[] s, int so, float[] t, int to) {
-      int map = c * h * w;
-      System.arraycopy(src, i * map, s, so, map);
-      System.arraycopy(tgt, i * map, t, to, map);
-    }
-  }
-
   @ParameterizedTest
   @EnumSource(ModelType.class)
   void fullSmallRunReachesPytorchBestValLoss(ModelType type) throws Exception {
