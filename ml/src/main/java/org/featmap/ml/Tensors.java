@@ -49,4 +49,14 @@ public final class Tensors {
   public static NDArray scalar(NDManager m, float value) {
     return owned(m, new float[] {value}, new Shape());
   }
+
+  /** x · v with v as an owned scalar: safe on a path autograd records (see {@link #scalar}). */
+  public static NDArray mul(NDArray x, float v) {
+    return x.mul(scalar(x.getManager(), v));
+  }
+
+  /** x / v with v as an owned scalar: safe on a path autograd records (see {@link #scalar}). */
+  public static NDArray div(NDArray x, float v) {
+    return x.div(scalar(x.getManager(), v));
+  }
 }

@@ -80,8 +80,7 @@ public final class TransformerMapping extends MappingModel {
     NDArray k = parts.get(1).reshape(b, n, HEADS, D / HEADS).transpose(0, 2, 3, 1);
     NDArray v = parts.get(2).reshape(b, n, HEADS, D / HEADS).transpose(0, 2, 1, 3);
     // an owned scalar: autograd saves it for backward (Tensors.scalar)
-    NDArray scale = org.featmap.ml.Tensors.scalar(t.getManager(), 1f / (float) Math.sqrt(D / HEADS));
-    NDArray attn = q.mul(scale).matMul(k).softmax(-1);
+    NDArray attn = org.featmap.ml.Tensors.mul(q, 1f / (float) Math.sqrt(D / HEADS)).matMul(k).softmax(-1);
     attn = masks.dropout(attn, DROPOUT, training);
     NDArray o = attn.matMul(v).transpose(0, 2, 1, 3).reshape(b, n, D);
     return ai.djl.nn.core.Linear.linear(o, l[2], l[3]).singletonOrThrow();

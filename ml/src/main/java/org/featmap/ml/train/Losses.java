@@ -21,7 +21,7 @@ public final class Losses {
     return switch (type) {
       case MSE -> mse(pred, target);
       case COS_SIM -> cosLoss(pred, target);
-      case COMBINED -> mse(pred, target).mul(scalar(pred, MSE_SCALE)).add(cosLoss(pred, target).mul(scalar(pred, COS_SCALE)));
+      case COMBINED -> Tensors.mul(mse(pred, target), MSE_SCALE).add(Tensors.mul(cosLoss(pred, target), COS_SCALE));
     };
   }
 

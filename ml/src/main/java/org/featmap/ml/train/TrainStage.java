@@ -144,7 +144,7 @@ public final class TrainStage {
                   // the batch loss is the mean of per-sample losses (spec §6.3), so a micro-batch of n
                   // samples contributes n/B of its own mean: the summed gradient is the whole batch's
                   loss += part * (double) n / o.batchSize();
-                  gc.backward(perBatch(l, o.accumulateBatches() * (double) o.batchSize() / n));
+                  gc.backward(org.featmap.ml.Tensors.div(l, (float) (o.accumulateBatches() * (double) o.batchSize() / n)));
                 }
               }
             }
@@ -188,11 +188,6 @@ public final class TrainStage {
           List.copyOf(st.valLosses),
           resumedFrom);
     }
-  }
-
-  /** loss / accumulate, through a scalar tensor that owns its memory (autograd keeps it; see Tensors.scalar). */
-  static NDArray perBatch(NDArray loss, double divisor) {
-    return loss.div(org.featmap.ml.Tensors.scalar(loss.getManager(), (float) divisor));
   }
 
   /**

@@ -64,7 +64,7 @@ class MappingParityTest {
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
           NDArray loss = Losses.compute(LossType.COMBINED, model.forward(fx.get("train.x" + i), true), fx.get("train.y" + i));
           assertEquals(fx.get("train.loss" + i).getFloat(0), loss.getFloat(), 1e-6 * Math.abs(loss.getFloat()) + 1e-7, "loss " + i);
-          gc.backward(loss.div(2f));
+          gc.backward(org.featmap.ml.Tensors.div(loss, 2f));
         }
         if ((i + 1) % 2 == 0 || i == nb - 1) {
           opt.step();

@@ -44,7 +44,7 @@ class MappingStepsParityTest {
           double rel = Math.abs(loss.getFloat() - expected[i]) / Math.abs(expected[i]);
           worst = Math.max(worst, rel);
           assertTrue(rel <= 1e-4, type + " batch " + i + ": loss " + loss.getFloat() + " vs torch " + expected[i]);
-          gc.backward(loss.div(2f));
+          gc.backward(org.featmap.ml.Tensors.div(loss, 2f));
         }
         if ((i + 1) % 2 == 0 || i == BATCHES - 1) {
           opt.step();

@@ -64,7 +64,7 @@ class AutogradLifetimeTest {
       NDArray y = Tensors.owned(m, ys, new Shape(b, c, h, w));
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         NDArray loss = Losses.compute(LossType.COMBINED, model.forward(x, true), y);
-        NDArray scaled = TrainStage.perBatch(loss, 2);
+        NDArray scaled = Tensors.div(loss, 2f);
         if (disturb) {
           for (int i = 0; i < 5; i++) {
             System.gc();

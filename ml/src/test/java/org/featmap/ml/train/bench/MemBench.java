@@ -49,7 +49,7 @@ public final class MemBench {
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         NDArray l = Losses.compute(LossType.COMBINED, model.forward(x, true), y);
         l.getFloat();
-        gc.backward(l.div(2f));
+        gc.backward(org.featmap.ml.Tensors.div(l, 2f));
       }
       opt.step();
       double s = (System.nanoTime() - t0) / 1e9;

@@ -1,11 +1,9 @@
 package org.featmap.ml.train.bench;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -25,8 +23,6 @@ import org.featmap.ml.mapping.MappingModel;
 import org.featmap.ml.mapping.ModelType;
 import org.featmap.ml.train.AdamW;
 import org.featmap.ml.train.BatchPrefetcher;
-import org.featmap.ml.train.LossType;
-import org.featmap.ml.train.Losses;
 
 /**
  * Training step time with batches streamed from the Arrow feature store vs from memory, in one
@@ -126,18 +122,7 @@ public final class StreamBench {
         float[][] batch = batchesIn.get(b);
         try (NDScope scope = new NDScope()) {
           scope.suppressNotUsedWarning();
-          NDArray x = m.create(batch[0], new Shape(bs, c, h, w));
-          NDArray y = m.create(batch[1], new Shape(bs, c, h, w));
-          model.masks().reseed(b);
-          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray l = Losses.compute(LossType.COMBINED, model.forward(x, true), y);
-            l.getFloat();
-            gc.backward(l.div(2f));
-          }
-          if (b % 2 == 1) {
-            opt.step();
-            opt.zeroGrad();
-          }
+          TrainBench.step(model, opt, m.create(batch[0], new Shape(bs, c, h, w)), m.create(batch[1], new Shape(bs, c, h, w)), b);
         }
       }
       return (System.nanoTime() - t0) / 1e9 / batches;

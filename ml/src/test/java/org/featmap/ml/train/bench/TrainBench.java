@@ -42,22 +42,25 @@ public final class TrainBench {
         }
         try (NDScope scope = new NDScope()) {
           scope.suppressNotUsedWarning();
-          NDArray x = m.create(xs[b % 2], new Shape(bs, c, h, w));
-          NDArray y = m.create(ys[b % 2], new Shape(bs, c, h, w));
-          model.masks().reseed(b);
-          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray l = Losses.compute(LossType.COMBINED, model.forward(x, true), y);
-            l.getFloat();
-            gc.backward(l.div(2f));
-          }
-          if (b % 2 == 1) {
-            opt.step();
-            opt.zeroGrad();
-          }
+          step(model, opt, m.create(xs[b % 2], new Shape(bs, c, h, w)), m.create(ys[b % 2], new Shape(bs, c, h, w)), b);
         }
       }
       double s = (System.nanoTime() - t0) / 1e9;
       System.out.printf("%s_C%d_%dx%d %.2f%n", type.key(), c, h, w, batches * bs / s);
+    }
+  }
+
+  /** One batch of the TrainStage inner loop: COMBINED loss, accumulation 2, an AdamW step every second batch. */
+  static void step(MappingModel model, AdamW opt, NDArray x, NDArray y, int b) {
+    model.masks().reseed(b);
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      NDArray l = Losses.compute(LossType.COMBINED, model.forward(x, true), y);
+      l.getFloat();
+      gc.backward(org.featmap.ml.Tensors.div(l, 2f));
+    }
+    if (b % 2 == 1) {
+      opt.step();
+      opt.zeroGrad();
     }
   }
 }
