@@ -110,7 +110,7 @@ public final class TrainStage {
         st = restore(last.get(), manager, model, opt);
         resumedFrom = st.epoch;
       }
-      int micro = microBatch(o, variant, h, w, variant.dims(), device);
+      int micro = microBatch(o, variant, h, w, device);
       float[] src = new float[o.batchSize() * c * h * w];
       float[] tgt = new float[src.length];
       for (int epoch = st.epoch + 1; epoch < o.maxEpochs() && !st.stopped; epoch++) {
@@ -128,10 +128,8 @@ public final class TrainStage {
               int n = Math.min(micro, o.batchSize() - from);
               try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                int off = from * c * h * w;
-                int len = n * c * h * w;
-                NDArray x = org.featmap.ml.Tensors.owned(manager, java.nio.FloatBuffer.wrap(batch[0], off, len).slice(), new Shape(n, c, h, w));
-                NDArray y = org.featmap.ml.Tensors.owned(manager, java.nio.FloatBuffer.wrap(batch[1], off, len).slice(), new Shape(n, c, h, w));
+                NDArray x = maps(manager, batch[0], from, n, c, h, w);
+                NDArray y = maps(manager, batch[1], from, n, c, h, w);
                 model.masks().setSampleOffset(from);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                   NDArray l = Losses.compute(o.loss(), model.forward(x, true), y);
@@ -195,12 +193,12 @@ public final class TrainStage {
    * the CNN has batch statistics (BatchNorm), so the other models may split a batch into micro-batches
    * and accumulate gradients: the same update up to float summation order, and the same dropout masks
    * (MaskSource draws per sample). The transformer's explicit attention keeps about
-   * {@value #ATTENTION_COPIES} heads·N² float maps per layer and sample for backward — 25 GB per sample
-   * on ConvNeXt feat0 (N = 5,184) — where PyTorch's SDPA kernels need O(N) (spec §5.5 "Cost"); with
+   * {@value #ATTENTION_COPIES} heads·N² float maps per layer and sample for backward — on ConvNeXt feat0
+   * (N = 5,184) ≈21 GB per sample measured for 4 layers, 27.5 GB as budgeted — where PyTorch's SDPA kernels need O(N) (spec §5.5 "Cost"); with
    * micro-batches a cell fits any device that holds one sample. The budget is a share of the device's
    * memory, so micro-batch sizes (not results) may differ between machines.
    */
-  static int microBatch(TrainOptions o, Variant variant, int h, int w, Dims dims, Device device) {
+  static int microBatch(TrainOptions o, Variant variant, int h, int w, Device device) {
     if (o.modelType() == org.featmap.ml.mapping.ModelType.CNN) {
       return o.batchSize(); // BatchNorm's batch statistics need the whole batch
     }
@@ -211,9 +209,16 @@ public final class TrainStage {
       return o.batchSize();
     }
     double n = (double) h * w;
+    Dims dims = variant.dims();
     double perSample = (double) dims.layers() * ATTENTION_COPIES * dims.heads() * n * n * Float.BYTES;
     long budget = (long) (MEMORY_SHARE * deviceMemory(device));
     return (int) Math.max(1, Math.min(o.batchSize(), Math.floor(budget / perSample)));
+  }
+
+  /** Maps [from, from + n) of a (B, C, H, W) float array as an owned (n, C, H, W) tensor. */
+  private static NDArray maps(NDManager manager, float[] a, int from, int n, int c, int h, int w) {
+    int map = c * h * w;
+    return org.featmap.ml.Tensors.owned(manager, java.nio.FloatBuffer.wrap(a, from * map, n * map).slice(), new Shape(n, c, h, w));
   }
 
   /** heads·N² maps kept per layer for backward with dropout on (measured: bench/results/train.md). */
@@ -259,10 +264,8 @@ public final class TrainStage {
         int mn = Math.min(micro, n - mf);
         try (NDScope scope = new NDScope()) {
           scope.suppressNotUsedWarning();
-          int off = mf * c * h * w;
-          int len = mn * c * h * w;
-          NDArray x = org.featmap.ml.Tensors.owned(manager, java.nio.FloatBuffer.wrap(src, off, len).slice(), new Shape(mn, c, h, w));
-          NDArray y = org.featmap.ml.Tensors.owned(manager, java.nio.FloatBuffer.wrap(tgt, off, len).slice(), new Shape(mn, c, h, w));
+          NDArray x = maps(manager, src, mf, mn, c, h, w);
+          NDArray y = maps(manager, tgt, mf, mn, c, h, w);
           batchLoss += Losses.compute(o.loss(), model.forward(x, false), y).getFloat() * (double) mn / n;
         }
       }

@@ -45,11 +45,11 @@ class MicroBatchIT {
   @Test
   void autoMicroBatchKeepsSmallMapsWholeAndSplitsFeat0() {
     TrainOptions o = TrainOptions.defaults(ModelType.TRANSFORMER, false, "grayscale", tmp, tmp, null);
-    assertEquals(32, TrainStage.microBatch(o, TrainStage.Variant.SPEC, 9, 9, Dims.SPEC, ai.djl.Device.cpu()));
+    assertEquals(32, TrainStage.microBatch(o, TrainStage.Variant.SPEC, 9, 9, ai.djl.Device.cpu()));
     // ConvNeXt feat0: 4 layers · 8 copies · 8 heads · 5,184² · 4 B ≈ 27.5 GB per sample
-    assertEquals(1, TrainStage.microBatch(o, TrainStage.Variant.SPEC, 72, 72, Dims.SPEC, ai.djl.Device.cpu()));
+    assertEquals(1, TrainStage.microBatch(o, TrainStage.Variant.SPEC, 72, 72, ai.djl.Device.cpu()));
     TrainOptions cnn = TrainOptions.defaults(ModelType.CNN, false, "grayscale", tmp, tmp, null);
-    assertEquals(32, TrainStage.microBatch(cnn, new TrainStage.Variant(Dims.SPEC, true, m -> {}, 4), 72, 72, Dims.SPEC,
+    assertEquals(32, TrainStage.microBatch(cnn, new TrainStage.Variant(Dims.SPEC, true, m -> {}, 4), 72, 72,
         ai.djl.Device.cpu()));
   }
 }
