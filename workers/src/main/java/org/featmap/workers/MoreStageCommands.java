@@ -49,12 +49,12 @@ final class MoreStageCommands {
       description = "Exports a timm backbone to per-stage TorchScript + manifest (runs python/export_backbone.py;"
           + " needs python/requirements-export.txt).")
   static final class ExportBackbone implements Callable<Integer> {
-    @Option(names = "--timm-id", required = true) String timmId;
-    @Option(names = "--out", required = true) Path out;
-    @Option(names = "--input-size", required = true) int inputSize;
+    @Option(names = "--timm-id", required = true, description = "timm model name, e.g. convnext_base.fb_in22k_ft_in1k") String timmId;
+    @Option(names = "--out", required = true, description = "output folder (per-stage TorchScript modules + manifest.json)") Path out;
+    @Option(names = "--input-size", required = true, description = "input resolution the modules are traced at (288 for ConvNeXt, 384 for SwinV2)") int inputSize;
     @Option(names = "--timm-kwargs", description = "JSON of timm.create_model kwargs") String kwargs;
     @Option(names = "--pretrained", description = "download pretrained weights (needs hub access)") boolean pretrained;
-    @Option(names = "--python", defaultValue = "python3") String python;
+    @Option(names = "--python", defaultValue = "python3", description = "the Python with requirements-export.txt installed (default: ${DEFAULT-VALUE})") String python;
 
     @Override
     public Integer call() throws Exception {
@@ -73,13 +73,13 @@ final class MoreStageCommands {
     @Option(names = "--backbone", required = true, description = "export folder with manifest.json") Path backbone;
     @Option(names = "--images", required = true, description = "an images/augmented_<split> folder") Path images;
     @Option(names = "--layer", required = true, split = ",", description = "layers, e.g. feat3 or feat0,feat1") List<String> layers;
-    @Option(names = "--out", required = true) Path out;
-    @Option(names = "--source", defaultValue = "direct") String source;
-    @Option(names = "--split", defaultValue = "train") String split;
-    @Option(names = "--dataset", defaultValue = "dataset") String dataset;
-    @Option(names = "--dtype", defaultValue = "float32") String dtype;
-    @Option(names = "--compression", defaultValue = "none") String compression;
-    @Option(names = "--batch", defaultValue = "16") int batch;
+    @Option(names = "--out", required = true, description = "output folder: one Arrow feature store per layer") Path out;
+    @Option(names = "--source", defaultValue = "direct", description = "feature source folder name: direct or qwen_gs_1_infsteps_10 (default: ${DEFAULT-VALUE})") String source;
+    @Option(names = "--split", defaultValue = "train", description = "train or test, recorded in the store (default: ${DEFAULT-VALUE})") String split;
+    @Option(names = "--dataset", defaultValue = "dataset", description = "dataset name, recorded in the store (default: ${DEFAULT-VALUE})") String dataset;
+    @Option(names = "--dtype", defaultValue = "float32", description = "float32 or float16 (default: ${DEFAULT-VALUE})") String dtype;
+    @Option(names = "--compression", defaultValue = "none", description = "none, zstd or lz4 (default: ${DEFAULT-VALUE})") String compression;
+    @Option(names = "--batch", defaultValue = "16", description = "images per forward pass (default: ${DEFAULT-VALUE})") int batch;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu[:index]") String device;
 
     @Override
@@ -110,7 +110,7 @@ final class MoreStageCommands {
   static final class FeaturesExport implements Callable<Integer> {
     @Option(names = "--store", required = true, description = "one layer's feature store folder") Path store;
     @Option(names = "--format", defaultValue = "npy", description = "npy (the only format)") String format;
-    @Option(names = "--out", required = true) Path out;
+    @Option(names = "--out", required = true, description = "output folder for <key>.npy, meta.jsonl, pairs.csv and features.json") Path out;
     @Option(names = "--key", description = "array name (default: the store's layer)") String key;
 
     @Override
@@ -128,15 +128,15 @@ final class MoreStageCommands {
       description = "Trains one mapping cell (spec §6) on a feature store, as the train node (reference hyper-parameters).")
   static final class Train implements Callable<Integer> {
     @Option(names = "--features", required = true, description = "one layer's train feature store") Path features;
-    @Option(names = "--manipulation", required = true) String manipulation;
-    @Option(names = "--layer", required = true) String layer;
+    @Option(names = "--manipulation", required = true, description = "the manipulation to map (e.g. rotation_90)") String manipulation;
+    @Option(names = "--layer", required = true, description = "layer, e.g. 3 or feat3") String layer;
     @Option(names = "--model", required = true, description = "linear, mlp, cnn or transformer") String model;
     @Option(names = "--apply-transform", description = "the fixed spatial transform of §5.7 first") boolean applyTransform;
     @Option(names = "--norm", description = "norm.json of the normstats node (normalised layers)") Path norm;
-    @Option(names = "--out", required = true) Path out;
-    @Option(names = "--max-epochs", defaultValue = "100") int maxEpochs;
-    @Option(names = "--batch-size", defaultValue = "32") int batchSize;
-    @Option(names = "--device", defaultValue = "cpu") String device;
+    @Option(names = "--out", required = true, description = "output folder: checkpoints/ and model/") Path out;
+    @Option(names = "--max-epochs", defaultValue = "100", description = "epoch limit (default: ${DEFAULT-VALUE})") int maxEpochs;
+    @Option(names = "--batch-size", defaultValue = "32", description = "pairs per batch (default: ${DEFAULT-VALUE})") int batchSize;
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu[:index] (default: ${DEFAULT-VALUE})") String device;
 
     @Override
     public Integer call() throws Exception {
@@ -169,7 +169,7 @@ final class MoreStageCommands {
     @Option(names = "--model", required = true, description = "a trained model folder (train --out or its model/), or spatial_only") String model;
     @Option(names = "--features", required = true, description = "the test extract folder (node or extract --out) or one layer's test feature store") Path features;
     @Option(names = "--images", required = true, description = "the augmented_test images folder (or the manipulate folder holding it)") Path images;
-    @Option(names = "--manipulation", required = true) String manipulation;
+    @Option(names = "--manipulation", required = true, description = "the manipulation the model maps") String manipulation;
     @Option(names = "--layer", required = true, description = "e.g. 3 or feat3") String layer;
     @Option(names = "--norm", description = "norm.json of the normstats node (normalised layers)") Path norm;
     @Option(names = "--decoder", description = "a decoder folder (reconstruct node output or its decoder/)") Path decoder;
@@ -178,10 +178,10 @@ final class MoreStageCommands {
     @Option(names = "--eval-backbone", description = "ConvNeXt export for the feat3 cosine image metrics") Path evalBackbone;
     @Option(names = "--lpips", description = "an export of python/export_lpips.py") Path lpips;
     @Option(names = "--mode", description = "the table's mode column (default: spatial_only_<manipulation> or mapped)") String mode;
-    @Option(names = "--dataset", defaultValue = "dataset") String dataset;
-    @Option(names = "--subset-size", defaultValue = "100") int subsetSize;
+    @Option(names = "--dataset", defaultValue = "dataset", description = "dataset name in the tables (default: ${DEFAULT-VALUE})") String dataset;
+    @Option(names = "--subset-size", defaultValue = "100", description = "test ids evaluated (spec §7.1; default: ${DEFAULT-VALUE})") int subsetSize;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu[:index]") String device;
-    @Option(names = "--out", required = true) Path out;
+    @Option(names = "--out", required = true, description = "output folder: feature metrics, and with a reconstructor evaluation.csv, grid.png, recon/") Path out;
 
     @Override
     public Integer call() throws Exception {
