@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       CancelCommand.class,
       WorkerCommand.class,
+      IngestCommands.Ingest.class,
       StageCommands.Synth.class,
       StageCommands.Manipulate.class,
       MoreStageCommands.ExportBackbone.class,
