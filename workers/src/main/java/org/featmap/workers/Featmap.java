@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     version = "featmap-flow 0.1.0",
     description = "Runs the FeatMap study as a durable Temporal workflow graph.",
     subcommands = {
+      DoctorCommand.class,
       PlanCommand.class,
       RunCommand.class,
       StatusCommand.class,

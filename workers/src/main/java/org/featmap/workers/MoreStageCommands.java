@@ -96,7 +96,7 @@ final class MoreStageCommands {
   }
 
   @Command(name = "features", mixinStandardHelpOptions = true, description = "Feature store tools.",
-      subcommands = {FeaturesExport.class})
+      subcommands = {FeaturesExport.class, FeaturesImport.class})
   static final class Features implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -106,7 +106,7 @@ final class MoreStageCommands {
   }
 
   @Command(name = "export", mixinStandardHelpOptions = true,
-      description = "Writes a feature store as <key>.npy (N,C,H,W float32), meta.jsonl and pairs.csv for numpy users.")
+      description = "Writes a feature store as <key>.npy (N,C,H,W float32), meta.jsonl, pairs.csv and features.json for numpy users (features import reads them back).")
   static final class FeaturesExport implements Callable<Integer> {
     @Option(names = "--store", required = true, description = "one layer's feature store folder") Path store;
     @Option(names = "--format", defaultValue = "npy", description = "npy (the only format)") String format;
@@ -120,6 +120,39 @@ final class MoreStageCommands {
         FeatureExport.toNpy(r, key != null ? key : r.layer(), out);
         System.out.printf("wrote %d rows to %s%n", r.size(), out);
       }
+      return 0;
+    }
+  }
+
+  @Command(name = "import", mixinStandardHelpOptions = true,
+      description = "Reads <key>.npy (N,C,H,W float32/float16), meta.jsonl and pairs.csv (the format of features export, e.g."
+          + " written from PyTorch) into an Arrow feature store; identity from features.json where present, else the options.")
+  static final class FeaturesImport implements Callable<Integer> {
+    @Option(names = "--from", required = true, description = "folder with <key>.npy, meta.jsonl, pairs.csv (and features.json)") Path from;
+    @Option(names = "--out", required = true, description = "an empty folder for the feature store") Path out;
+    @Option(names = "--key", description = "array name when the folder holds more than one .npy") String key;
+    @Option(names = "--backbone", description = "backbone name recorded in the store (default: features.json, else imported)") String backbone;
+    @Option(names = "--weights-sha256", description = "backbone weights fingerprint recorded in the store (default: features.json, else unknown)") String weights;
+    @Option(names = "--layer", description = "layer name, e.g. feat3 (default: features.json, else the .npy's name)") String layer;
+    @Option(names = "--dataset", description = "dataset name (default: features.json, else dataset)") String dataset;
+    @Option(names = "--split", description = "train or test (default: features.json, else train)") String split;
+    @Option(names = "--source", description = "direct or qwen_gs_1_infsteps_10 (default: features.json, else direct)") String source;
+    @Option(names = "--dtype", description = "float32 or float16 in the store (default: features.json, else the .npy's)") String dtype;
+    @Option(names = "--compression", description = "none, zstd or lz4 (default: features.json, else none)") String compression;
+    @Option(names = "--shard-rows", defaultValue = "1024", description = "rows per Arrow shard (default: ${DEFAULT-VALUE})") int shardRows;
+
+    @Override
+    public Integer call() throws Exception {
+      org.featmap.ml.features.FeatureImport.Result r;
+      try {
+        r = org.featmap.ml.features.FeatureImport.run(from, out, new org.featmap.ml.features.FeatureImport.Options(key, backbone, weights, layer,
+            dataset, split, source, dtype == null ? null : FeatureDType.parse(dtype), compression == null ? null : FeatureCompression.parse(compression),
+            shardRows));
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException(e.getMessage(), e); // the input files: exit 2
+      }
+      System.out.printf("wrote %d rows (%d pairs) of %s %s %s/%s/%s, shape %s, %s, to %s%n", r.rows(), r.pairs(), r.spec().backbone(), r.spec().layer(),
+          r.spec().dataset(), r.spec().split(), r.spec().source(), java.util.Arrays.toString(r.spec().shape()), r.spec().dtype().id(), out);
       return 0;
     }
   }
