@@ -169,7 +169,18 @@ final class MoreStageCommands {
     @Option(names = "--out", required = true, description = "output folder: checkpoints/ and model/") Path out;
     @Option(names = "--max-epochs", defaultValue = "100", description = "epoch limit (default: ${DEFAULT-VALUE})") int maxEpochs;
     @Option(names = "--batch-size", defaultValue = "32", description = "pairs per batch (default: ${DEFAULT-VALUE})") int batchSize;
+    @Option(names = "--learning-rate", defaultValue = "1e-4", description = "AdamW learning rate (spec §6.4; default: ${DEFAULT-VALUE})") double learningRate;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu[:index] (default: ${DEFAULT-VALUE})") String device;
+    @Option(names = "--init", description = "start from these weights: a safetensors file in the reference's state-dict layout"
+        + " (spec §5.9, keys model.<module key> or without the prefix); hidden sizes are read from it") Path init;
+    @Option(names = "--heads", defaultValue = "8", description = "attention heads of a transformer --init file (not in a state dict; default: ${DEFAULT-VALUE})") int heads;
+    @Option(names = "--no-dropout", description = "dropout 0 (Java's dropout masks come from its own reseeded stream, never torch's, so runs"
+        + " with dropout cannot be reproduced mask for mask)") boolean noDropout;
+    @Option(names = "--order", defaultValue = "reference", description = "batch order: reference (spec §6.2 subset and split),"
+        + " sequential (the first pairs train, the rest validate), or a CSV file of rows split,pair (split train|val, pair = index in the"
+        + " manipulation's pair list, in loader order)") String order;
+    @Option(names = "--loss-trace", description = "write every training batch's loss and every epoch's val loss to this CSV"
+        + " (phase,epoch,batch,step,loss,lr)") Path lossTrace;
 
     @Override
     public Integer call() throws Exception {
@@ -177,22 +188,101 @@ final class MoreStageCommands {
       Optional<NormStats> ns = norm == null ? Optional.empty() : Optional.of(NormStatsStages.read(norm));
       TrainOptions o = TrainOptions.defaults(ModelType.parse(model), applyTransform, manipulation, out.resolve("checkpoints"),
           out.resolve("model"), new TrainOptions.ModelInfo("backbone", "dataset", "group", l))
-          .withMaxEpochs(maxEpochs).withBatchSize(batchSize);
+          .withMaxEpochs(maxEpochs).withBatchSize(batchSize).withLearningRate(learningRate);
       o = new TrainOptions(o.modelType(), o.applyTransform(), o.manipulation(), o.loss(), o.learningRate(), o.weightDecay(),
           o.batchSize(), o.accumulateBatches(), o.maxEpochs(), o.subsetSize(), o.valRatio(), o.esMinDelta(), o.esPatience(),
           o.checkpointEvery(), o.plateauFactor(), o.plateauPatience(), o.plateauThreshold(), o.minLr(), device, o.seed(),
           o.checkpointDir(), o.outputDir(), o.info());
-      try (FeatureStoreReader r = FeatureStoreReader.open(features)) {
-        TrainResult res = TrainStage.run(o, r.pairDataset(manipulation), ns, new TrainListener() {
+      if (init != null && !Files.isRegularFile(init)) throw new IllegalArgumentException("--init " + init + ": no such file");
+      try (FeatureStoreReader r = FeatureStoreReader.open(features);
+          TraceWriter trace = lossTrace == null ? null : new TraceWriter(lossTrace)) {
+        var pairs = r.pairDataset(manipulation);
+        TrainStage.Start start = new TrainStage.Start(init, heads, !noDropout, BatchOrder.parse(order, pairs.size(), o));
+        TrainResult res = TrainStage.run(o, pairs, ns, new TrainListener() {
+          long epochStart;
+          int lastEpoch = -1;
+
+          @Override
+          public void onTrainStep(int epoch, long step, double loss) {
+            if (epoch != lastEpoch) {
+              lastEpoch = epoch;
+              epochStart = step;
+            }
+            if (trace != null) trace.row("train", epoch, step - epochStart, step, loss, Double.NaN);
+          }
+
           @Override
           public void onEpochEnd(int epoch, double trainLoss, double valLoss, double lr) {
+            if (trace != null) trace.row("val", epoch, -1, -1, valLoss, lr);
             System.out.printf("epoch %d: train %.6f val %.6f lr %.2e%n", epoch, trainLoss, valLoss, lr);
           }
-        });
+        }, start);
         System.out.printf("best epoch %d, val loss %.6f, %d epochs%s; model: %s%n", res.bestEpoch(), res.bestValLoss(),
             res.epochsRun(), res.stoppedEarly() ? " (early stop)" : "", res.bestSafetensors());
+      } catch (java.io.IOException e) {
+        if (init != null && e.getMessage() != null && e.getMessage().startsWith(init.toString())) throw new IllegalArgumentException(e.getMessage(), e);
+        throw e;
       }
       return 0;
+    }
+  }
+
+  /** --order: the reference's split, a sequential one, or a file of (split, pair) rows. */
+  static final class BatchOrder {
+    private BatchOrder() {}
+
+    static org.featmap.ml.train.DataSplit parse(String order, int pairs, TrainOptions o) throws java.io.IOException {
+      if (order.equals("reference")) return null;
+      if (order.equals("sequential")) {
+        int k = Math.min(o.subsetSize(), pairs);
+        int nTrain = (int) Math.floor((1 - o.valRatio()) * k);
+        int[] train = java.util.stream.IntStream.range(0, nTrain).toArray();
+        int[] val = java.util.stream.IntStream.range(nTrain, k).toArray();
+        return new org.featmap.ml.train.DataSplit(train, val);
+      }
+      Path file = Path.of(order);
+      if (!Files.isRegularFile(file))
+        throw new IllegalArgumentException("--order '" + order + "': allowed reference, sequential or a CSV file of split,pair rows");
+      List<Integer> train = new ArrayList<>(), val = new ArrayList<>();
+      List<String> lines = Files.readAllLines(file);
+      for (int i = 0; i < lines.size(); i++) {
+        String line = lines.get(i).strip();
+        if (line.isEmpty() || (i == 0 && line.startsWith("split"))) continue;
+        String[] f = line.split(",");
+        try {
+          if (f.length != 2 || !(f[0].equals("train") || f[0].equals("val"))) throw new NumberFormatException();
+          int p = Integer.parseInt(f[1].strip());
+          if (p < 0 || p >= pairs) throw new IllegalArgumentException(file + ":" + (i + 1) + ": pair " + p + " is not one of the " + pairs + " pairs");
+          (f[0].equals("train") ? train : val).add(p);
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(file + ":" + (i + 1) + ": expected 'train,<pair>' or 'val,<pair>', found '" + line + "'");
+        }
+      }
+      return new org.featmap.ml.train.DataSplit(train.stream().mapToInt(Integer::intValue).toArray(), val.stream().mapToInt(Integer::intValue).toArray());
+    }
+  }
+
+  /** The per-batch loss trace of --loss-trace. */
+  static final class TraceWriter implements AutoCloseable {
+    private final java.io.BufferedWriter w;
+
+    TraceWriter(Path file) throws java.io.IOException {
+      if (file.getParent() != null) Files.createDirectories(file.getParent());
+      w = Files.newBufferedWriter(file);
+      w.write("phase,epoch,batch,step,loss,lr\n");
+    }
+
+    void row(String phase, int epoch, long batch, long step, double loss, double lr) {
+      try {
+        w.write(phase + "," + epoch + "," + batch + "," + (step < 0 ? "" : step) + "," + loss + "," + (Double.isNaN(lr) ? "" : lr) + "\n");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      w.close();
     }
   }
 
