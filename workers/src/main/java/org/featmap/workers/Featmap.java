@@ -56,7 +56,7 @@ public final class Featmap implements Callable<Integer> {
     boolean worker = args.length > 0 && args[0].equals("worker");
     if (worker || System.getProperty("logback.configurationFile") != null) return;
     System.setProperty("logback.configurationFile", "logback-cli.xml");
-    if (System.getProperty("featmap.log.file") == null) {
+    if (System.getProperty("featmap.log.file") == null && args.length > 0 && args[0].equals("run")) {
       String stamp = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
       System.setProperty("featmap.log.file", Path.of(System.getProperty("java.io.tmpdir"),
           "featmap-" + stamp + "-" + ProcessHandle.current().pid() + ".log").toString());

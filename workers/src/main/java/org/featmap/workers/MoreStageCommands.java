@@ -303,6 +303,7 @@ final class MoreStageCommands {
     @Option(names = "--mode", description = "the table's mode column (default: spatial_only_<manipulation> or mapped)") String mode;
     @Option(names = "--dataset", defaultValue = "dataset", description = "dataset name in the tables (default: ${DEFAULT-VALUE})") String dataset;
     @Option(names = "--subset-size", defaultValue = "100", description = "test ids evaluated (spec §7.1; default: ${DEFAULT-VALUE})") int subsetSize;
+    @Option(names = "--batch-size", defaultValue = "16", description = "test pairs per batch, as config test.batch_size (default: ${DEFAULT-VALUE})") int batchSize;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu[:index]") String device;
     @Option(names = "--out", required = true, description = "output folder: feature metrics, and with a reconstructor evaluation.csv, grid.png, recon/") Path out;
 
@@ -318,7 +319,7 @@ final class MoreStageCommands {
       TestCell.Options o = new TestCell.Options(m, dataset, l, manipulation, subsetSize, store,
           sub(images, "augmented_test"), modelDir, norm, decoder == null ? null : sub(decoder, "decoder"), featinv, backbone,
           evalBackbone, lpips,
-          Device.fromName(device), out);
+          Device.fromName(device), out, batchSize);
       TestCell.Result r = TestCell.run(o, Progress.NONE);
       r.summary().forEach((k, v) -> System.out.println(k + ": " + v));
       System.out.println("results in " + out);
