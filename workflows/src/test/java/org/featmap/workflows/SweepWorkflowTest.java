@@ -83,7 +83,7 @@ class SweepWorkflowTest {
    * identified by the workflow's first run id, and every node task of that execution carries it.
    */
   @Test
-  void eachExecutionOpensItsOwnSweepRunAndItsTasksCarryIt(TestWorkflowEnvironment env, Worker worker) {
+  void eachExecutionOpensItsOwnSweepRunAndItsTasksCarryIt(TestWorkflowEnvironment env, Worker worker) throws Exception {
     RecordingActivities acts = new RecordingActivities(Set.of(), Set.of());
     runSweep(env, worker, acts, "sweep-exec", true);
     assertEquals(1, acts.executions.size());
@@ -93,6 +93,9 @@ class SweepWorkflowTest {
     assertEquals(2, acts.executions.size());
     assertNotEquals(acts.executions.get(0), acts.executions.get(1));
     assertEquals(Set.of("run-" + acts.executions.get(1)), acts.sweepRunIds);
+    // the tracked path (a version marker, then openExecutionRun) replays deterministically
+    WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory("sweep-exec"), SweepWorkflowImpl.class,
+        CellWorkflowImpl.class);
   }
 
   @Test

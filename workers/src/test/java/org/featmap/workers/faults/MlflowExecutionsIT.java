@@ -29,6 +29,8 @@ class MlflowExecutionsIT {
     Path dir = Cli.workDir("mlflow-executions");
     String name = "mlflowexec-" + System.currentTimeMillis();
     Path cfg = TinySweep.write(dir, name, dir.resolve("unused"), 4, EPOCHS);
+    // no fault is injected here: a generous heartbeat keeps a loaded machine from timing attempts out
+    Files.writeString(cfg, Files.readString(cfg).replace("heartbeat_seconds: 5", "heartbeat_seconds: 120"));
     for (String store : List.of("store-a", "store-b", "store-a")) {
       Path log = dir.resolve("run-" + store + "-" + System.nanoTime() + ".log");
       assertEquals(0, Cli.run(List.of("run", cfg.toString(), "--store", dir.resolve(store).toString(), "--quiet"), Map.of(), log,

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -18,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.featmap.workers.Featmap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,7 +39,7 @@ class MlflowUiIT {
     Path cfg = dir.resolve(name + ".yaml");
     // the demo as it is, under its own name (relative export paths resolve from the repository root, failsafe's folder)
     Files.writeString(cfg, Files.readString(Cli.repo().resolve("config/demo.yaml")).replace("name: featmap-demo", "name: " + name));
-    String out = run("run", cfg.toString(), "--store", dir.resolve("store").toString(), "--mlflow", mlflow.toString(), "--quiet");
+    String out = org.featmap.workers.DemoSweepIT.run("run", cfg.toString(), "--store", dir.resolve("store").toString(), "--mlflow", mlflow.toString(), "--quiet");
     assertTrue(out.contains("0 failed, 0 skipped"), out);
 
     MlflowRuns api = new MlflowRuns(mlflow);
@@ -144,21 +141,6 @@ class MlflowUiIT {
     List<String> ids = new ArrayList<>();
     JSON.readTree(r.body()).path("runs").forEach(x -> ids.add(x.path("info").path("run_id").asText()));
     return ids;
-  }
-
-  /** featmap in this JVM (the demo needs the test JVM's heap), its output returned. */
-  static String run(String... args) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-    try {
-      int rc = Featmap.commandLine().execute(args);
-      String out = buf.toString(StandardCharsets.UTF_8);
-      assertEquals(0, rc, "featmap " + String.join(" ", args) + " failed:\n" + out);
-      return out;
-    } finally {
-      System.setOut(old);
-    }
   }
 
   static String js(String s) {
