@@ -155,8 +155,9 @@ public final class MlflowTracker implements Tracker, AutoCloseable {
           + (e.getStatusCode() == 401 || e.getStatusCode() == 403 ? " (set MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD)"
               : ": not an MLflow tracking server (or not its root URI)"));
     } catch (MlflowClientException e) {
-      throw new IllegalArgumentException("the MLflow URI " + base + " does not answer: " + what + " failed with "
-          + oneLine(e.getCause() != null ? e.getCause() : e) + "; start the server or fix --mlflow / MLFLOW_TRACKING_URI / tracking.mlflow");
+      Throwable c = e.getCause() != null ? e.getCause() : e;
+      throw new IllegalArgumentException("the MLflow URI " + base + " does not answer: " + what + " failed ("
+          + oneLine(c.getMessage() != null ? c.getMessage() : c.toString()) + "); start the server or fix --mlflow / MLFLOW_TRACKING_URI / tracking.mlflow");
     }
     try {
       JsonNode n = JSON.readTree(body);
