@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "featmap",
     mixinStandardHelpOptions = true,
-    version = "featmap-flow 0.1.0",
+    version = "featmap-flow " + Featmap.VERSION,
     description = "Runs the FeatMap study as a durable Temporal workflow graph.",
     subcommands = {
       PlanCommand.class,
@@ -33,6 +33,9 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class
     })
 public final class Featmap implements Callable<Integer> {
+  /** The project version (pom.xml's, without -SNAPSHOT). */
+  static final String VERSION = "0.1.0";
+
   @Override
   public Integer call() {
     new CommandLine(this).usage(System.out);
