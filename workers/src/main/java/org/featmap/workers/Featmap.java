@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "featmap",
     mixinStandardHelpOptions = true,
-    version = "featmap-flow 0.1.0",
+    version = "featmap-flow " + Featmap.VERSION,
     description = "Runs the FeatMap study as a durable Temporal workflow graph.",
     subcommands = {
       DoctorCommand.class,
@@ -36,6 +36,9 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class
     })
 public final class Featmap implements Callable<Integer> {
+  /** The project version (pom.xml's, without -SNAPSHOT). */
+  static final String VERSION = "0.1.0";
+
   @Override
   public Integer call() {
     new CommandLine(this).usage(System.out);

@@ -94,7 +94,7 @@ final class RunCommand implements Callable<Integer> {
           .setTaskQueue(Temporal.WORKFLOW_QUEUE)
           .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
           .build());
-      SweepRequest req = new SweepRequest(cfg, fp, tracking.tracker() != Tracker.NONE);
+      SweepRequest req = new SweepRequest(cfg, fp, tracking.tracker() != Tracker.NONE, LaunchInfo.now());
       try {
         WorkflowClient.start(wf::run, req);
         System.err.printf("sweep %s started as workflow %s (%d nodes)%n", cfg.sweep().name(), workflowId, g.nodes().size());

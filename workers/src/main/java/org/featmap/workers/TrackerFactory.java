@@ -12,8 +12,27 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 final class TrackerFactory {
   private TrackerFactory() {}
 
-  static Tracking mlflow(String uri) {
-    return new Tracking(MlflowTracker.fromEnvironment(URI.create(uri)), "tracking: MLflow at " + uri);
+  /** @param from where the URI came from (for the error message) */
+  static Tracking mlflow(String uri, String from) {
+    URI u;
+    try {
+      u = new URI(uri.trim());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException(from + ": bad MLflow tracking URI '" + uri + "': " + e.getReason() + " (allowed: http(s)://host:port)");
+    }
+    MlflowTracker t;
+    try {
+      t = MlflowTracker.fromEnvironment(u);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(from + ": " + e.getMessage());
+    }
+    try {
+      t.checkServer();
+    } catch (IllegalArgumentException e) {
+      t.close();
+      throw new IllegalArgumentException(e.getMessage() + " (from " + from + ")");
+    }
+    return new Tracking(t, "tracking: MLflow at " + u);
   }
 
   /**

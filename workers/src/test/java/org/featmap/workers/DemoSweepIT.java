@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
  * run recomputes nothing, and the report references only figures that exist and are not empty.
  * Runs from the repository root (failsafe's working directory), as a user would.
  */
-class DemoSweepIT {
-  static String run(String... args) {
+public class DemoSweepIT {
+  /** featmap in this JVM (the demo needs the test JVM's heap); fails unless it exits 0; returns its output. */
+  public static String run(String... args) {
     PrintStream old = System.out;
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));

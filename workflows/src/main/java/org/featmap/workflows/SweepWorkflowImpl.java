@@ -56,10 +56,7 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
             .setStartToCloseTimeout(Duration.ofMinutes(10))
             .build());
     String store = cfg.sweep().store();
-    String runId = request.tracking()
-        ? bookkeeping.openSweepRun(sweepName, cfg.tracking().experiment(),
-            org.featmap.core.store.Sha256.hex(ContentKeys.canonicalJson(cfg)).substring(0, 12))
-        : null;
+    String runId = request.tracking() ? openRun(bookkeeping, request) : null;
 
     List<String> stageKeys = graph.nodes().stream().map(n -> n.stage().id() + "/" + n.key()).toList();
     Set<String> cachedKeys = new HashSet<>(bookkeeping.lookupCached(store, stageKeys));
@@ -165,6 +162,20 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
     SweepStatus status = status();
     if (runId != null) bookkeeping.closeSweepRun(runId, status);
     return status;
+  }
+
+  /**
+   * The execution's tracking run. An execution is this workflow chain: its first run id survives
+   * worker crashes, replays, retries and continue-as-new, and a new workflow (after this one ended,
+   * another store, a new config) gets a new one, hence its own sweep run and child runs. Sub-sweeps
+   * receive the run id in their NodeTasks ({@code sweepRunId}); they never open one.
+   */
+  private static String openRun(SweepActivities bookkeeping, SweepRequest request) {
+    SweepConfig cfg = request.config();
+    if (Workflow.getVersion("sweep-run-per-execution", Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION)
+      return bookkeeping.openSweepRun(cfg.sweep().name(), cfg.tracking().experiment(),
+          org.featmap.core.store.Sha256.hex(ContentKeys.canonicalJson(cfg)).substring(0, 12));
+    return bookkeeping.openExecutionRun(request, Workflow.getInfo().getFirstExecutionRunId());
   }
 
   private static NodeTask task(SweepConfig cfg, String runId, Node n, Map<String, Node> byId) {

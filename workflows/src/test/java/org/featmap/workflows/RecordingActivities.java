@@ -19,6 +19,8 @@ import org.featmap.core.contract.SweepStatus;
  */
 final class RecordingActivities implements StageActivities, SweepActivities {
   final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+  /** The tracking run each node task carried. */
+  final Set<String> sweepRunIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
   final Set<String> finished = ConcurrentHashMap.newKeySet();
   final Set<String> failNodes;
   final Set<String> cachedStageKeys;
@@ -34,6 +36,7 @@ final class RecordingActivities implements StageActivities, SweepActivities {
       if (!finished.contains(in.nodeId()) && !cachedStageKeys.contains(in.stage() + "/" + in.key()))
         throw ApplicationFailure.newNonRetryableFailure(t.nodeId() + " ran before its input " + in.nodeId(), "Order");
     calls.add(t.nodeId());
+    sweepRunIds.add(String.valueOf(t.sweepRunId()));
     if (failNodes.contains(t.nodeId()))
       throw ApplicationFailure.newNonRetryableFailure(t.nodeId() + ": bad input for test", "BadInput");
     finished.add(t.nodeId());
@@ -63,6 +66,15 @@ final class RecordingActivities implements StageActivities, SweepActivities {
   @Override
   public String openSweepRun(String sweep, String experiment, String configHash) {
     return "run-1";
+  }
+
+  /** The execution ids the workflow opened runs for. */
+  final List<String> executions = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @Override
+  public String openExecutionRun(org.featmap.core.contract.SweepRequest request, String executionId) {
+    executions.add(executionId);
+    return "run-" + executionId;
   }
 
   @Override

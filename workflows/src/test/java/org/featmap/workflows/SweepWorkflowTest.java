@@ -63,11 +63,39 @@ class SweepWorkflowTest {
           .build();
 
   static SweepStatus runSweep(TestWorkflowEnvironment env, Worker worker, RecordingActivities acts, String id) {
+    return runSweep(env, worker, acts, id, false);
+  }
+
+  static SweepStatus runSweep(TestWorkflowEnvironment env, Worker worker, RecordingActivities acts, String id, boolean tracking) {
     for (String q : List.of("q-cpu", "q-gpu")) env.newWorker(q).registerActivitiesImplementations(acts);
     env.start();
+    return startAgain(env, worker, id, tracking);
+  }
+
+  static SweepStatus startAgain(TestWorkflowEnvironment env, Worker worker, String id, boolean tracking) {
     SweepWorkflow wf = env.getWorkflowClient().newWorkflowStub(SweepWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(worker.getTaskQueue()).build());
-    return wf.run(new SweepRequest(config(), Map.of(), false));
+    return wf.run(new SweepRequest(config(), Map.of(), tracking, new SweepRequest.Launch("alice", "0.1.0", null, false, 1L)));
+  }
+
+  /**
+   * Issue #19: each execution (a new workflow run after the previous one ended) opens its own sweep run,
+   * identified by the workflow's first run id, and every node task of that execution carries it.
+   */
+  @Test
+  void eachExecutionOpensItsOwnSweepRunAndItsTasksCarryIt(TestWorkflowEnvironment env, Worker worker) throws Exception {
+    RecordingActivities acts = new RecordingActivities(Set.of(), Set.of());
+    runSweep(env, worker, acts, "sweep-exec", true);
+    assertEquals(1, acts.executions.size());
+    assertEquals(Set.of("run-" + acts.executions.get(0)), acts.sweepRunIds);
+    acts.sweepRunIds.clear();
+    startAgain(env, worker, "sweep-exec", true);
+    assertEquals(2, acts.executions.size());
+    assertNotEquals(acts.executions.get(0), acts.executions.get(1));
+    assertEquals(Set.of("run-" + acts.executions.get(1)), acts.sweepRunIds);
+    // the tracked path (a version marker, then openExecutionRun) replays deterministically
+    WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory("sweep-exec"), SweepWorkflowImpl.class,
+        CellWorkflowImpl.class);
   }
 
   @Test

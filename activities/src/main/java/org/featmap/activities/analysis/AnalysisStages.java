@@ -81,9 +81,13 @@ public final class AnalysisStages {
     ctx.summary("effective_rank", r.effectiveRank());
     ctx.summary("spectral_norm", r.spectralNorm());
     ctx.summary("rank", r.rank());
-    String run = ctx.trackingRun();
-    ctx.tracker().logMetric(run, "effective_rank", r.effectiveRank(), 0);
-    ctx.tracker().logMetric(run, "spectral_norm", r.spectralNorm(), 0);
+    List<String> values = r.csvValues();
+    for (int i = 0; i < SvdMetrics.METRIC_COLUMNS.size(); i++) {
+      double v = Double.parseDouble(values.get(i));
+      if (Double.isFinite(v)) ctx.metric(SvdMetrics.METRIC_COLUMNS.get(i), v, 0);
+    }
+    ctx.flushMetrics();
+    for (String f : List.of("svd_metrics.csv", "singular_values.csv")) ctx.tracker().logArtifact(ctx.trackingRun(), null, ctx.outDir().resolve(f));
   }
 
   /**
@@ -150,5 +154,9 @@ public final class AnalysisStages {
     Map<String, Object> summary = wxb(LinearCell.of(ctx), NormStatsStages.layerStore(ctx.inputDir("features"), layer), norm,
         ctx.integer("samples"), Long.parseLong(ctx.str("seed")), ctx.bool("compat_double_bias"), ctx.outDir(), ctx.progress());
     summary.forEach(ctx::summary);
+    for (Map.Entry<String, Object> e : summary.entrySet())
+      if (e.getValue() instanceof Number n && Double.isFinite(n.doubleValue())) ctx.metric("wxb_" + e.getKey(), n.doubleValue(), 0);
+    ctx.flushMetrics();
+    ctx.tracker().logArtifact(ctx.trackingRun(), null, ctx.outDir().resolve("wxb_metrics.csv"));
   }
 }

@@ -75,14 +75,15 @@ public final class ClassifyStages {
     ctx.summary("train_images", r.trainImages());
     ctx.summary("best_epoch", r.bestEpoch());
     ctx.summary("best_val_top1", r.bestValTop1());
-    String run = ctx.trackingRun();
     for (FinetuneResult.EpochLog e : r.history()) {
-      ctx.tracker().logMetric(run, "train_loss", e.trainLoss(), e.epoch());
-      ctx.tracker().logMetric(run, "val_loss", e.valLoss(), e.epoch());
-      ctx.tracker().logMetric(run, "val_acc_top1", e.valTop1(), e.epoch());
-      ctx.tracker().logMetric(run, "val_acc_top5", e.valTop5(), e.epoch());
-      ctx.tracker().logMetric(run, "lr", e.lr(), e.epoch());
+      ctx.metric("train_loss", e.trainLoss(), e.epoch());
+      ctx.metric("val_loss", e.valLoss(), e.epoch());
+      ctx.metric("val_acc_top1", e.valTop1(), e.epoch());
+      ctx.metric("val_acc_top5", e.valTop5(), e.epoch());
+      ctx.metric("lr", e.lr(), e.epoch());
     }
+    ctx.metric("best_val_top1", r.bestValTop1(), r.bestEpoch());
+    ctx.flushMetrics();
   }
 
   /**
@@ -177,10 +178,12 @@ public final class ClassifyStages {
     ctx.summary("acc_edit_top1", row.accEditTop1());
     ctx.summary("acc_mapped_top1", row.accMappedTop1());
     ctx.summary("top1_agreement_edit_mapped", row.top1AgreementEditMapped());
-    String run = ctx.trackingRun();
-    ctx.tracker().logMetric(run, "acc_mapped_top1", row.accMappedTop1(), 0);
-    ctx.tracker().logMetric(run, "acc_edit_top1", row.accEditTop1(), 0);
-    ctx.tracker().logMetric(run, "top1_agreement_edit_mapped", row.top1AgreementEditMapped(), 0);
+    ctx.metric("acc_orig_top1", row.accOrigTop1(), 0);
+    ctx.metric("acc_edit_top1", row.accEditTop1(), 0);
+    ctx.metric("acc_mapped_top1", row.accMappedTop1(), 0);
+    ctx.metric("top1_agreement_edit_mapped", row.top1AgreementEditMapped(), 0);
+    ctx.flushMetrics();
+    ctx.tracker().logArtifact(ctx.trackingRun(), null, ctx.outDir().resolve("metrics.csv"));
   }
 
   /**
@@ -202,13 +205,14 @@ public final class ClassifyStages {
     metrics.put("recon_top1_agreement_target_mapped", row.top1AgreementEditMapped());
     metrics.put("recon_jsd_manipulated_mapped", row.jsdOrigMapped().mean());
     ctx.summary("images", r.n());
-    String run = ctx.trackingRun();
     for (Map.Entry<String, Double> e : metrics.entrySet()) {
       ctx.summary(e.getKey(), e.getValue());
-      if (!e.getValue().isNaN()) ctx.tracker().logMetric(run, e.getKey(), e.getValue(), 0);
+      if (!e.getValue().isNaN()) ctx.metric(e.getKey(), e.getValue(), 0);
     }
-    ctx.tracker().logArtifact(run, "classify_recon", ctx.outDir().resolve(ReconClassify.METRICS_CSV));
-    ctx.tracker().logArtifact(run, "classify_recon", ctx.outDir().resolve(ReconClassify.RESULTS_CSV));
+    ctx.flushMetrics();
+    String run = ctx.trackingRun();
+    ctx.tracker().logArtifact(run, null, ctx.outDir().resolve(ReconClassify.METRICS_CSV));
+    ctx.tracker().logArtifact(run, null, ctx.outDir().resolve(ReconClassify.RESULTS_CSV));
   }
 
   static ClassificationMetrics.Probs probs(ProbabilityFile.Probs p) {

@@ -21,15 +21,15 @@ public final class EvalStages {
   public static void reconstruct(StageContext ctx) throws Exception {
     String layer = ctx.str("layer");
     Path images = ctx.inputDir("images").resolve("augmented_train");
-    String run = ctx.trackingRun();
     DecoderOptions o = DecoderOptions.of(images, ctx.outDir().resolve("decoder"))
         .withModel(ctx.integer("image_size"), 64)
         .withTraining(DecoderLoss.L1, Float.parseFloat(ctx.str("learning_rate")), ctx.integer("batch_size"),
             ctx.integer("epochs"), Long.parseLong(ctx.str("seed")))
         .withRuntime(0, (epoch, epochs, train, val) -> {
+          ctx.metric("train_loss", train, epoch);
+          ctx.metric("val_loss", val, epoch);
           try {
-            ctx.tracker().logMetric(run, "train_loss", train, epoch);
-            ctx.tracker().logMetric(run, "val_loss", val, epoch);
+            ctx.flushMetrics(); // one batch per epoch
           } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
           }
@@ -40,7 +40,11 @@ public final class EvalStages {
       ctx.summary("final_val_loss", r.finalValLoss());
       ctx.summary("train_rows", r.trainRows());
       ctx.summary("samples_per_second", String.format(java.util.Locale.ROOT, "%.1f", r.samplesPerSecond()));
+      ctx.metric("initial_val_loss", r.initialValLoss(), 0);
+      ctx.metric("final_val_loss", r.finalValLoss(), 0);
     }
+    ctx.flushMetrics();
+    ctx.tracker().logArtifacts(ctx.trackingRun(), "decoder", ctx.outDir().resolve("decoder"));
   }
 
   /** The §7.2 mode name: spatial_only_<manip>, <model>_<manip> for applied groups, else <model>. */
@@ -68,13 +72,16 @@ public final class EvalStages {
         ctx.params().has("batch_size") ? ctx.integer("batch_size") : TestCell.BATCH); // nodes planned before test.batch_size was read
     TestCell.Result r = TestCell.run(o, ctx.progress());
     r.summary().forEach(ctx::summary);
+    ctx.metric("feature_mse", r.feature().mse(), 0);
+    ctx.metric("feature_median_cos", r.feature().medianTokenCosine(), 0);
+    ctx.metric("feature_r2", r.feature().r2(), 0);
+    for (String k : List.of("image_mse", "image_ssim", "image_lpips", "image_median_cos", "image_masked_median_cos"))
+      if (r.summary().get(k) instanceof Double d && !d.isNaN()) ctx.metric(k, d, 0);
+    ctx.flushMetrics();
+    // the run shows what the report shows: the grid, the tables (the reconstructions stay in the store)
     String run = ctx.trackingRun();
-    ctx.tracker().logMetric(run, "feature_mse", r.feature().mse(), 0);
-    ctx.tracker().logMetric(run, "feature_median_cos", r.feature().medianTokenCosine(), 0);
-    ctx.tracker().logMetric(run, "feature_r2", r.feature().r2(), 0);
-    for (String k : List.of("image_ssim", "image_lpips", "image_median_cos", "image_masked_median_cos"))
-      if (r.summary().get(k) instanceof Double d) ctx.tracker().logMetric(run, k, d, 0);
-    if (r.imageRows() > 0) ctx.tracker().logArtifact(run, "grid.png", ctx.outDir().resolve("grid.png"));
+    for (String f : List.of("grid.png", "evaluation.csv"))
+      if (java.nio.file.Files.isRegularFile(ctx.outDir().resolve(f))) ctx.tracker().logArtifact(run, null, ctx.outDir().resolve(f));
   }
 
   private static Path optionalPath(StageContext ctx, String key) {

@@ -59,7 +59,9 @@ public final class ReportStages {
       byStage.computeIfAbsent(in.stage(), s -> new ArrayList<>()).add(cell(in, m.get(), ctx.inputDirOf(in)));
     }
     Path out = ctx.outDir();
+    RunLinks links = RunLinks.of(ctx);
     HtmlReport r = new HtmlReport("FeatMap sweep " + ctx.task().sweep());
+    if (links.any()) r.meta("Each cell's first column links to its MLflow run (params, per-epoch metrics, artifacts).");
     r.meta(ctx.task().inputs().size() + " result nodes planned, " + missing.size() + " missing (failed or skipped)");
     List<HtmlReport.Block> trainBlocks = new ArrayList<>();
     List<Cell> train = byStage.getOrDefault("train", List.of());
@@ -69,8 +71,8 @@ public final class ReportStages {
       for (Cell c : train)
         rows.add(List.of(c.dataset() + "/" + c.group(), c.layerConfig(), c.manip(), c.model(), fmt(num(c.summary(), "best_val_loss")),
             c.summary().getOrDefault("best_epoch", ""), c.summary().getOrDefault("epochs_run", "")));
-      trainBlocks.add(new HtmlReport.Table("Best validation loss (COMBINED = 0.3·MSE + 0.7·(1 − median cosine)) per cell",
-          List.of("dataset/group", "layer", "manipulation", "model", "best val loss", "best epoch", "epochs run"), rows));
+      trainBlocks.add(links.table(new HtmlReport.Table("Best validation loss (COMBINED = 0.3·MSE + 0.7·(1 − median cosine)) per cell",
+          List.of("dataset/group", "layer", "manipulation", "model", "best val loss", "best epoch", "epochs run"), rows), train));
     }
     r.section("Training", trainBlocks.toArray(HtmlReport.Block[]::new));
 
@@ -110,10 +112,10 @@ public final class ReportStages {
           + "): SSIM of the decoder's reconstruction of the mapped features against the manipulated image."));
     }
     if (!rows.isEmpty())
-      testBlocks.add(new HtmlReport.Table("Test metrics per cell (feature space for every layer; image space through the"
+      testBlocks.add(links.table(new HtmlReport.Table("Test metrics per cell (feature space for every layer; image space through the"
           + " decoder reconstructor; LPIPS and the ConvNeXt-feat3 cosine image metrics are not computed by this build)",
           List.of("dataset/group", "layer", "manipulation", "model", "pairs", "feature MSE", "median cos", "R²", "image MSE",
-              "image SSIM"), rows));
+              "image SSIM"), rows), tests));
     // linear vs transformer gap
     List<List<String>> gap = new ArrayList<>();
     Map<String, Double> lin = new TreeMap<>();
@@ -152,8 +154,8 @@ public final class ReportStages {
         crow.add(List.of(c.layerConfig(), c.manip(), c.model(), fmt(num(c.summary(), "acc_orig_top1")),
             fmt(num(c.summary(), "acc_edit_top1")), fmt(num(c.summary(), "acc_mapped_top1")),
             fmt(num(c.summary(), "top1_agreement_edit_mapped"))));
-      clsBlocks.add(new HtmlReport.Table("Top-1 accuracy of original, manipulated and mapped test features",
-          List.of("layer", "manipulation", "model", "orig", "edit", "mapped", "agreement edit/mapped"), crow));
+      clsBlocks.add(links.table(new HtmlReport.Table("Top-1 accuracy of original, manipulated and mapped test features",
+          List.of("layer", "manipulation", "model", "orig", "edit", "mapped", "agreement edit/mapped"), crow), cls));
     }
     r.section("Classification of mapped features", clsBlocks.toArray(HtmlReport.Block[]::new));
 
@@ -202,7 +204,36 @@ public final class ReportStages {
     ctx.summary("missing", missing.size());
     ctx.summary("figures", fig);
     String run = ctx.task().sweepRunId();
-    if (run != null) ctx.tracker().logArtifact(run, "report/index.html", out.resolve("index.html"));
+    // the whole folder (page, figures) on the sweep run, where the UI shows it as report/index.html
+    if (run != null) ctx.tracker().logArtifacts(run, "report", out);
+  }
+
+  /** Links from a cell's row to its run in this execution (empty without tracking). */
+  record RunLinks(Map<String, String> byKey) {
+    static RunLinks of(StageContext ctx) throws java.io.IOException {
+      String sweepRun = ctx.task().sweepRunId();
+      Map<String, String> m = new java.util.HashMap<>();
+      if (sweepRun != null) {
+        String exp = ctx.tracker().experimentOfRun(sweepRun);
+        for (var v : ctx.tracker().findRuns(exp, Map.of(org.featmap.core.tracking.Tracker.PARENT, sweepRun))) {
+          String url = ctx.tracker().runUrl(exp, v.runId());
+          String key = v.tags().get(org.featmap.core.tracking.Tracker.CELL_KEY);
+          if (url != null && key != null) m.put(key, url);
+        }
+      }
+      return new RunLinks(m);
+    }
+
+    boolean any() {
+      return !byKey.isEmpty();
+    }
+
+    HtmlReport.Table table(HtmlReport.Table t, List<Cell> cells) {
+      if (byKey.isEmpty()) return t;
+      List<String> l = new ArrayList<>();
+      for (Cell c : cells) l.add(byKey.get(c.ref().key()));
+      return t.withLinks(l);
+    }
   }
 
   /**

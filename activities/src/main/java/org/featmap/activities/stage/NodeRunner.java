@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.featmap.activities.metrics.StageMetrics;
 import org.featmap.activities.store.LocalArtifactStore;
+import org.featmap.activities.tracking.NodeRuns;
 import org.featmap.core.contract.NodeResult;
 import org.featmap.core.contract.NodeTask;
 import org.featmap.core.contract.Progress;
@@ -53,6 +54,8 @@ public final class NodeRunner {
     Optional<NodeManifest> existing = store.manifest(task.stage(), task.key());
     if (existing.isPresent()) {
       if (intact(store, existing.get())) {
+        // this execution lists the node too, linked to the run that computed it
+        if (task.sweepRunId() != null && tracker != Tracker.NONE) NodeRuns.recordCached(tracker, task);
         StageMetrics.nodeFinished(task.stage(), true, (System.nanoTime() - start) / 1e9, existing.get().summary());
         return result(task, existing.get(), true, 0);
       }
@@ -65,10 +68,23 @@ public final class NodeRunner {
     long t0 = System.nanoTime();
     long startedAt = System.currentTimeMillis();
     boolean ok = false;
+    if (task.sweepRunId() != null) ctx.trackingRun(); // every computed node has its run, with its params, from the start
     try {
-      handler.compute(ctx);
+      try {
+        handler.compute(ctx);
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause(); // from a listener (tracking inside a training loop): keep its retryable/refused kind
+      }
+      ctx.flushMetrics();
       ok = true;
     } finally {
+      if (!ok && ctx.runIdIfAny() != null) {
+        try {
+          ctx.flushMetrics(); // what the failed attempt measured (a retry does not log those steps again)
+        } catch (IOException | RuntimeException e) {
+          LOG.warn("{}: could not send its last metrics: {}", task.nodeId(), e.getMessage());
+        }
+      }
       if (ctx.runIdIfAny() != null) {
         try {
           t.finish(ctx.runIdIfAny(), ok);

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.featmap.activities.store.LocalArtifactStore;
+import org.featmap.activities.tracking.NodeRuns;
 import org.featmap.core.contract.BadInputException;
 import org.featmap.core.contract.NodeTask;
 import org.featmap.core.contract.Progress;
@@ -35,6 +36,7 @@ public final class StageContext {
   private final List<String> failures = new ArrayList<>();
   private final String checkpoint;
   private String runId;
+  private final List<Tracker.Metric> pending = new ArrayList<>();
 
   StageContext(NodeTask task, ArtifactStore store, Path workRoot, Progress progress, Tracker tracker, String checkpoint)
       throws IOException {
@@ -154,15 +156,29 @@ public final class StageContext {
     return failures;
   }
 
-  /** The node's own tracking run (a child of the sweep run), created on first use. */
+  /**
+   * The node's own tracking run in this execution (a child of the sweep run, with the node's params),
+   * created on first use; {@code "none"} without tracking.
+   */
   public String trackingRun() throws IOException {
-    if (runId == null) {
-      // the parent's experiment (tracking.experiment), so children show nested under it in the UI
-      String exp = task.sweepRunId() != null ? tracker.experimentOfRun(task.sweepRunId()) : tracker.experiment(task.sweep());
-      runId = tracker.run(exp, task.key(), task.nodeId(), task.sweepRunId(),
-          Map.of("featmap.stage", task.stage(), "featmap.node", task.nodeId()));
-    }
+    if (runId == null) runId = task.sweepRunId() == null ? "none" : NodeRuns.open(tracker, task);
     return runId;
+  }
+
+  /**
+   * Buffers one metric value for the node's run; buffered values go out in one batch at {@link
+   * #flushMetrics()} (stages call it at least once per epoch) and when the node ends.
+   */
+  public void metric(String name, double value, long step) {
+    pending.add(Tracker.Metric.now(name, value, step));
+  }
+
+  /** Sends the buffered metric values (one call, retried inside; a longer outage fails the attempt, which is retried). */
+  public void flushMetrics() throws IOException {
+    if (pending.isEmpty()) return;
+    List<Tracker.Metric> batch = List.copyOf(pending);
+    tracker.logMetrics(trackingRun(), batch);
+    pending.clear();
   }
 
   String runIdIfAny() {

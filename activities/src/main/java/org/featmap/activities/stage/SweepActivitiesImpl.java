@@ -1,22 +1,50 @@
 package org.featmap.activities.stage;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.temporal.activity.Activity;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.featmap.activities.store.LocalArtifactStore;
 import org.featmap.activities.store.Stores;
+import org.featmap.activities.tracking.NodeRuns;
+import org.featmap.activities.tracking.SecretScrubber;
+import org.featmap.core.config.SweepConfig;
+import org.featmap.core.contract.NodeTask;
 import org.featmap.core.contract.SweepActivities;
+import org.featmap.core.contract.SweepRequest;
 import org.featmap.core.contract.SweepStatus;
+import org.featmap.core.graph.ContentKeys;
+import org.featmap.core.graph.ExperimentGraph;
+import org.featmap.core.graph.Node;
+import org.featmap.core.graph.PlanSummary;
+import org.featmap.core.graph.Planner;
+import org.featmap.core.graph.Stage;
+import org.featmap.core.store.ArtifactRef;
 import org.featmap.core.store.ArtifactStore;
 import org.featmap.core.store.NodeManifest;
+import org.featmap.core.store.Sha256;
 import org.featmap.core.tracking.Tracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
 
 public final class SweepActivitiesImpl implements SweepActivities {
   private static final Logger LOG = LoggerFactory.getLogger(SweepActivitiesImpl.class);
+  /** The config as the user writes it: snake_case keys (the records' fields are camelCase). */
+  private static final ObjectMapper CONFIG_KEYS = JsonMapper.builder().propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE).build();
   private final Tracker tracker;
 
   public SweepActivitiesImpl(Tracker tracker) {
@@ -46,12 +74,111 @@ public final class SweepActivitiesImpl implements SweepActivities {
   }
 
   @Override
+  public String openExecutionRun(SweepRequest request, String executionId) {
+    try {
+      return openExecutionRun(tracker, request, executionId);
+    } catch (IOException e) {
+      throw Activity.wrap(e);
+    }
+  }
+
+  /** The activity's work, callable without Temporal (tests). */
+  public static String openExecutionRun(Tracker tracker, SweepRequest request, String executionId) throws IOException {
+    SweepConfig cfg = request.config();
+    String sweep = cfg.sweep().name();
+    String configHash = configHash(cfg);
+    ExperimentGraph graph = Planner.plan(cfg, request.fingerprints());
+    SweepRequest.Launch launch = request.launch();
+    String exp = tracker.experiment(cfg.tracking().experiment());
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("featmap.sweep", sweep);
+    tags.put("featmap.configHash", configHash);
+    tags.put("featmap.stage", "sweep");
+    if (launch != null) {
+      if (launch.user() != null) tags.put("mlflow.user", launch.user());
+      if (launch.version() != null) tags.put("featmap.version", launch.version());
+      if (launch.gitCommit() != null) {
+        tags.put("mlflow.source.git.commit", launch.gitCommit());
+        tags.put("featmap.gitDirty", Boolean.toString(launch.gitDirty()));
+      }
+    }
+    tags.put("mlflow.note.content", "One execution of sweep **" + sweep + "** (" + graph.nodes().size() + " nodes). Its child runs are"
+        + " the nodes, computed here or (tag `featmap.cached = true`) found computed by an earlier execution. Config: `config.yaml`;"
+        + " report: `report/index.html`.");
+    String name = launch == null ? sweep
+        : sweep + " " + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC).format(Instant.ofEpochMilli(launch.startedAtMillis()));
+    String run = tracker.run(exp, Map.of(Tracker.EXECUTION, executionId), name, tags);
+
+    PlanSummary plan = PlanSummary.of(cfg, graph);
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("stage", "sweep");
+    params.put("sweep", sweep);
+    params.put("store", cfg.sweep().store());
+    params.put("config_hash", configHash);
+    params.put("plan_nodes", Integer.toString(graph.nodes().size()));
+    plan.counts().forEach((stage, n) -> params.put("plan_nodes_" + stage, Integer.toString(n)));
+    params.put("plan_feature_bytes_float32", Long.toString(plan.featureBytesFloat32()));
+    params.put("plan_gpu_hours_estimate", String.format(java.util.Locale.ROOT, "%.1f", plan.gpuHours()));
+    tracker.logParams(run, params);
+
+    Path tmp = Files.createTempDirectory("featmap-sweep-run");
+    try {
+      Path yaml = tmp.resolve("config.yaml");
+      String text = configYaml(cfg);
+      SecretScrubber.fromEnvironment().check("artifact", "config.yaml", text); // the loader refuses secrets; this is the second lock
+      Files.writeString(yaml, text, StandardCharsets.UTF_8);
+      tracker.logArtifact(run, null, yaml);
+      Path planJson = tmp.resolve("plan.json");
+      Files.writeString(planJson, CONFIG_KEYS.writerWithDefaultPrettyPrinter().writeValueAsString(plan));
+      tracker.logArtifact(run, null, planJson);
+
+      // The nodes already in the store: cached in this execution, listed as child runs linked to their computing runs.
+      List<NodeTask> cached = new ArrayList<>();
+      Node report = null;
+      try (ArtifactStore store = Stores.open(cfg.sweep().store())) {
+        for (Node n : graph.nodes()) {
+          if (store.manifest(n.stage().id(), n.key()).isEmpty()) continue;
+          cached.add(new NodeTask(sweep, run, n.id(), n.stage().id(), n.key(), ContentKeys.canonicalJson(n.params()), List.of(),
+              cfg.sweep().store()));
+          if (n.stage() == Stage.REPORT) report = n;
+        }
+        long t0 = System.nanoTime();
+        int made = NodeRuns.recordCached(tracker, cached);
+        if (made > 0) LOG.info("{}: recorded {} cached nodes as runs of execution {} in {} ms", sweep, made, executionId, (System.nanoTime() - t0) / 1_000_000);
+        if (report != null) uploadReport(tracker, store, report, run, tmp.resolve("report"));
+      }
+    } finally {
+      LocalArtifactStore.deleteTree(tmp);
+    }
+    return run;
+  }
+
+  /** A cached report belongs to this execution's sweep run as well (the UI shows it there). */
+  private static void uploadReport(Tracker tracker, ArtifactStore store, Node report, String run, Path dir) throws IOException {
+    NodeManifest m = store.manifest(report.stage().id(), report.key()).orElseThrow();
+    for (Map.Entry<String, ArtifactRef> e : m.artifacts().entrySet()) store.fetch(e.getValue(), dir.resolve(e.getKey()));
+    if (Files.isDirectory(dir)) tracker.logArtifacts(run, "report", dir);
+  }
+
+  /** The resolved config as YAML with the config's own key names (environment expanded; secrets are never in it). */
+  static String configYaml(SweepConfig cfg) throws IOException {
+    Object tree = CONFIG_KEYS.convertValue(cfg, Object.class);
+    DumperOptions o = new DumperOptions();
+    o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+    o.setSplitLines(false);
+    return "# the resolved config of this execution (featmap run): defaults filled in, ${VAR} expanded\n" + new Yaml(o).dump(tree);
+  }
+
+  static String configHash(SweepConfig cfg) {
+    return Sha256.hex(ContentKeys.canonicalJson(cfg)).substring(0, 12);
+  }
+
+  @Override
   public String openSweepRun(String sweep, String experiment, String configHash) {
     try {
       String exp = tracker.experiment(experiment);
-      String run = tracker.run(exp, "sweep:" + sweep + ":" + configHash, sweep, null,
+      return tracker.run(exp, Map.of(Tracker.CELL_KEY, "sweep:" + sweep + ":" + configHash), sweep,
           Map.of("featmap.sweep", sweep, "featmap.configHash", configHash));
-      return run;
     } catch (IOException e) {
       throw Activity.wrap(e);
     }
@@ -64,10 +191,14 @@ public final class SweepActivitiesImpl implements SweepActivities {
       int failed = status.total(SweepStatus.StageCount::failed);
       int skipped = status.total(SweepStatus.StageCount::skipped);
       int cached = status.total(SweepStatus.StageCount::cached);
-      tracker.logMetric(runId, "nodes_done", done, 0);
-      tracker.logMetric(runId, "nodes_cached", cached, 0);
-      tracker.logMetric(runId, "nodes_failed", failed, 0);
-      tracker.logMetric(runId, "nodes_skipped", skipped, 0);
+      List<Tracker.Metric> m = new ArrayList<>();
+      m.add(Tracker.Metric.now("nodes_done", done, 0));
+      m.add(Tracker.Metric.now("nodes_computed", done - cached, 0));
+      m.add(Tracker.Metric.now("nodes_cached", cached, 0));
+      m.add(Tracker.Metric.now("nodes_failed", failed, 0));
+      m.add(Tracker.Metric.now("nodes_skipped", skipped, 0));
+      m.add(Tracker.Metric.now("compute_seconds", status.computeMillis() / 1000.0, 0));
+      tracker.logMetrics(runId, m);
       tracker.finish(runId, failed == 0 && skipped == 0);
     } catch (IOException e) {
       throw Activity.wrap(e);

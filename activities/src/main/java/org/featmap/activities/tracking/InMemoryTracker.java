@@ -10,9 +10,9 @@ import java.util.Map;
 import org.featmap.core.tracking.Tracker;
 
 /**
- * A {@link Tracker} kept in memory with MLflow's rules (runs found again by cellKey, params that may be
- * re-logged only with the same value, secrets refused), for unit tests of the stages and workflows.
- * Thread-safe; artifacts are copied as bytes.
+ * A {@link Tracker} kept in memory with MLflow's rules (runs found again by identity tags, params that
+ * may be re-logged only with the same value, metric steps logged once, secrets refused), for unit tests
+ * of the stages and workflows. Thread-safe; artifacts are copied as bytes.
  */
 public final class InMemoryTracker implements Tracker {
   /** One metric value. */
@@ -27,6 +27,9 @@ public final class InMemoryTracker implements Tracker {
     public final Map<String, List<Point>> metrics = new LinkedHashMap<>();
     public final Map<String, byte[]> artifacts = new LinkedHashMap<>();
     public String status = "RUNNING";
+    public boolean deleted;
+    /** How many logMetrics calls carried at least one point (batching is part of the contract). */
+    public int metricCalls;
 
     Run(String id, String experimentId) {
       this.id = id;
@@ -52,20 +55,19 @@ public final class InMemoryTracker implements Tracker {
   }
 
   @Override
-  public synchronized String run(String experimentId, String cellKey, String runName, String parentRunId, Map<String, String> tags) {
+  public synchronized String run(String experimentId, Map<String, String> identity, String runName, Map<String, String> tags) {
+    if (identity.isEmpty()) throw new IllegalArgumentException("a run needs identity tags to be found again");
     for (Run r : runs.values()) {
-      if (r.experimentId.equals(experimentId) && cellKey.equals(r.tags.get("featmap.cellKey"))) {
+      if (!r.deleted && r.experimentId.equals(experimentId) && r.tags.entrySet().containsAll(identity.entrySet())) {
         r.status = "RUNNING";
         return r.id;
       }
     }
     Map<String, String> all = new LinkedHashMap<>(tags == null ? Map.of() : tags);
-    all.put("featmap.cellKey", cellKey);
+    all.putAll(identity);
     if (runName != null) all.put("mlflow.runName", runName);
-    if (parentRunId != null) {
-      if (!runs.containsKey(parentRunId)) throw new IllegalArgumentException("parent run " + parentRunId + " does not exist");
-      all.put("mlflow.parentRunId", parentRunId);
-    }
+    String parent = all.get(PARENT);
+    if (parent != null && !runs.containsKey(parent)) throw new IllegalArgumentException("parent run " + parent + " does not exist");
     scrubber.checkAll("tag", all);
     Run r = new Run("run-" + (runs.size() + 1), experimentId);
     r.tags.putAll(all);
@@ -74,8 +76,31 @@ public final class InMemoryTracker implements Tracker {
   }
 
   @Override
-  public synchronized String experimentOfRun(String runId) {
-    return get(runId).experimentId;
+  public synchronized List<RunView> findRuns(String experimentId, Map<String, String> tags) {
+    List<RunView> out = new ArrayList<>();
+    for (Run r : runs.values())
+      if (!r.deleted && r.experimentId.equals(experimentId) && r.tags.entrySet().containsAll(tags.entrySet())) out.add(view(r));
+    return out;
+  }
+
+  @Override
+  public synchronized RunView getRun(String runId) {
+    return view(get(runId));
+  }
+
+  private static RunView view(Run r) {
+    List<Metric> latest = new ArrayList<>();
+    r.metrics.forEach((k, pts) -> {
+      Point last = pts.get(pts.size() - 1);
+      latest.add(new Metric(k, last.value(), last.step(), 0));
+    });
+    return new RunView(r.id, r.experimentId, r.status, r.tags, r.params, latest);
+  }
+
+  @Override
+  public synchronized void setTags(String runId, Map<String, String> tags) {
+    scrubber.checkAll("tag", tags);
+    get(runId).tags.putAll(tags);
   }
 
   @Override
@@ -93,8 +118,16 @@ public final class InMemoryTracker implements Tracker {
   }
 
   @Override
-  public synchronized void logMetric(String runId, String name, double value, long step) {
-    get(runId).metrics.computeIfAbsent(name, n -> new ArrayList<>()).add(new Point(value, step));
+  public synchronized void logMetrics(String runId, List<Metric> points) {
+    Run r = get(runId);
+    boolean any = false;
+    for (Metric p : points) {
+      List<Point> l = r.metrics.computeIfAbsent(p.name(), n -> new ArrayList<>());
+      if (!l.isEmpty() && p.step() <= l.get(l.size() - 1).step()) continue; // as MlflowTracker: steps once, in order
+      l.add(new Point(p.value(), p.step()));
+      any = true;
+    }
+    if (any) r.metricCalls++;
   }
 
   @Override
@@ -104,8 +137,18 @@ public final class InMemoryTracker implements Tracker {
   }
 
   @Override
+  public synchronized void deleteRun(String runId) {
+    get(runId).deleted = true;
+  }
+
+  @Override
   public synchronized void finish(String runId, boolean success) {
     get(runId).status = success ? "FINISHED" : "FAILED";
+  }
+
+  @Override
+  public String runUrl(String experimentId, String runId) {
+    return "memory:#/experiments/" + experimentId + "/runs/" + runId;
   }
 
   public synchronized Run get(String runId) {
@@ -114,7 +157,8 @@ public final class InMemoryTracker implements Tracker {
     return r;
   }
 
+  /** Every run not deleted. */
   public synchronized List<Run> runs() {
-    return List.copyOf(runs.values());
+    return runs.values().stream().filter(r -> !r.deleted).toList();
   }
 }

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import org.featmap.activities.extract.ExtractStages;
 import org.featmap.activities.normstats.NormStatsStages;
@@ -43,12 +41,7 @@ public final class TrainStages {
     Path features = NormStatsStages.layerStore(ctx.inputDir("features"), layer);
     Optional<NormStats> norm = norm(ctx);
     Tracker tracker = ctx.tracker();
-    String run = ctx.trackingRun();
-    Map<String, String> params = new LinkedHashMap<>();
-    for (String k : new String[] {"dataset", "group", "backbone", "layer", "manipulation", "model", "apply_transform", "normalized"})
-      params.put(k, ctx.str(k));
-    t.fields().forEachRemaining(e -> params.put("training." + e.getKey(), e.getValue().asText()));
-    tracker.logParams(run, params);
+    String run = ctx.trackingRun(); // its params (coordinates and training settings) come from the node (NodeRuns)
 
     try (FeatureStoreReader reader = FeatureStoreReader.open(features)) {
       PairDataset data = reader.pairDataset(manip);
@@ -67,20 +60,19 @@ public final class TrainStages {
       TrainListener listener = new TrainListener() {
         @Override
         public void onTrainStep(int epoch, long step, double loss) {
-          try {
-            if (step % 10 == 0) tracker.logMetric(run, "train_loss_step", loss, step);
-            ctx.progress().report(epoch, maxEpochs, "epoch=" + (epoch - 1)); // a heartbeat per batch (the SDK throttles)
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
+          if (step % 10 == 0) ctx.metric("train_loss_step", loss, step);
+          ctx.progress().report(epoch, maxEpochs, "epoch=" + (epoch - 1)); // a heartbeat per batch (the SDK throttles)
         }
 
         @Override
         public void onEpochEnd(int epoch, double trainLoss, double valLoss, double lr) {
+          ctx.metric("train_loss", trainLoss, epoch);
+          ctx.metric("val_loss", valLoss, epoch);
+          ctx.metric("lr", lr, epoch);
+          // One batch per epoch, sent before the epoch's checkpoint is written (TrainStage calls this first):
+          // a resumed attempt starts after a logged epoch, so the run's history has every epoch once.
           try {
-            tracker.logMetric(run, "train_loss_epoch", trainLoss, epoch);
-            tracker.logMetric(run, "val_loss", valLoss, epoch);
-            tracker.logMetric(run, "lr", lr, epoch);
+            ctx.flushMetrics();
           } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
           }
@@ -102,8 +94,11 @@ public final class TrainStages {
       ctx.summary("stopped_early", r.stoppedEarly());
       ctx.summary("resumed_from_epoch", r.resumedFromEpoch());
       ctx.summary("pairs", data.size());
-      tracker.logMetric(run, "best_val_loss", r.bestValLoss(), r.bestEpoch());
-      if (Files.exists(r.bestSafetensors())) tracker.logArtifact(run, "model", r.bestSafetensors());
+      ctx.metric("best_val_loss", r.bestValLoss(), r.bestEpoch());
+      ctx.metric("best_epoch", r.bestEpoch(), 0);
+      ctx.metric("epochs_run", r.epochsRun(), 0);
+      ctx.flushMetrics();
+      tracker.logArtifacts(run, "model", out); // weights (DJL params, safetensors) and the JSON sidecar
     }
   }
 }

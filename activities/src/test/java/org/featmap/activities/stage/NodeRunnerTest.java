@@ -75,7 +75,7 @@ class NodeRunnerTest {
   void aNodeRunGoesToItsParentsExperimentNotOneNamedAfterTheSweep(@TempDir Path dir) throws Exception {
     org.featmap.activities.tracking.InMemoryTracker tracker = new org.featmap.activities.tracking.InMemoryTracker();
     String exp = tracker.experiment("my-study"); // tracking.experiment differs from the sweep name "s"
-    String parent = tracker.run(exp, "sweep:s:abc", "s", null, java.util.Map.of());
+    String parent = tracker.run(exp, java.util.Map.of("featmap.execution", "exec-1"), "s", java.util.Map.of());
     NodeTask t = new NodeTask("s", parent, "svd/x", "svd", "b".repeat(64), "{\"n\":3}", List.of(), dir.toString());
     StageHandler h = ctx -> ctx.tracker().logMetric(ctx.trackingRun(), "m", 1, 0);
     NodeRunner.run(t, h, new LocalArtifactStore(dir), dir.resolve(".work"), Progress.NONE, tracker, null);

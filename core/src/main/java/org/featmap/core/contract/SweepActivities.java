@@ -11,7 +11,19 @@ public interface SweepActivities {
   @ActivityMethod(name = "lookupCached")
   List<String> lookupCached(String storeUri, List<String> stageKeys);
 
-  /** Creates (or finds) the sweep's parent tracking run; returns its id or null without tracking. */
+  /**
+   * Creates (or finds again) the tracking run of one execution of the sweep: identified by {@code
+   * executionId} (the top-level sweep workflow's first run id, so retries, replays and continue-as-new
+   * find the same run), with the resolved config, the plan and the launch; records the nodes already in
+   * the store as cached child runs. Returns the run id.
+   */
+  @ActivityMethod(name = "openExecutionRun")
+  String openExecutionRun(SweepRequest request, String executionId);
+
+  /**
+   * Before execution runs (kept for sweeps started by older code, which replay it): one sweep run per
+   * config, found again by a cellKey tag, so a new execution reused it.
+   */
   @ActivityMethod(name = "openSweepRun")
   String openSweepRun(String sweep, String experiment, String configHash);
 

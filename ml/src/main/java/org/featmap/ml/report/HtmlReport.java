@@ -18,7 +18,16 @@ public final class HtmlReport {
 
   public record Text(String text) implements Block {}
 
-  public record Table(String caption, List<String> header, List<List<String>> rows) implements Block {}
+  public record Table(String caption, List<String> header, List<List<String>> rows, List<String> links) implements Block {
+    public Table(String caption, List<String> header, List<List<String>> rows) {
+      this(caption, header, rows, null);
+    }
+
+    /** The same table with each row's first cell linked to {@code links.get(row)} (null: no link). */
+    public Table withLinks(List<String> rowLinks) {
+      return new Table(caption, header, rows, rowLinks);
+    }
+  }
 
   /** {@code image} is relative to the page's directory. */
   public record Figure(String image, String caption) implements Block {}
@@ -87,11 +96,17 @@ public final class HtmlReport {
       h.append("<table><caption>").append(esc(t.caption())).append("</caption><thead><tr>");
       for (String c : t.header()) h.append("<th>").append(esc(c)).append("</th>");
       h.append("</tr></thead><tbody>\n");
-      for (List<String> row : t.rows()) {
+      for (int r = 0; r < t.rows().size(); r++) {
+        List<String> row = t.rows().get(r);
         if (row.size() != t.header().size())
           throw new IllegalArgumentException("table '" + t.caption() + "': row has " + row.size() + " cells, header " + t.header().size());
         h.append("<tr>");
-        for (String c : row) h.append("<td>").append(esc(c)).append("</td>");
+        String link = t.links() == null ? null : t.links().get(r);
+        for (int i = 0; i < row.size(); i++) {
+          String c = esc(row.get(i));
+          if (i == 0 && link != null) c = "<a href=\"" + esc(link) + "\" title=\"this cell's MLflow run\">" + c + "</a>";
+          h.append("<td>").append(c).append("</td>");
+        }
         h.append("</tr>\n");
       }
       h.append("</tbody></table>\n");

@@ -88,7 +88,7 @@ class ReconClassifyTest {
   static void cell() throws Exception {
     fx = ClassifyFixture.get();
     store = new LocalArtifactStore(dir.resolve("store"));
-    parentRun = tracker.run(tracker.experiment("sweep"), "sweep-key", "sweep", null, Map.of()); // the sweep's run
+    parentRun = tracker.run(tracker.experiment("sweep"), Map.of("featmap.execution", "exec-1"), "sweep", Map.of()); // the sweep's run
     images = seed("images", "manipulate", "manipulate/SYNTH/test", fx.images, "");
     features = seed("features", "extract", "extract/convnext/SYNTH/test/direct", fx.testFeatures, "features");
     model = seed("model", "train", "train/SYNTH/direct/convnext/feat3/mirror_h/linear", fx.linear.resolve("model"), "model");
@@ -162,7 +162,9 @@ class ReconClassifyTest {
     InMemoryTracker.Run run = tracker.runs().stream().filter(r -> reconTask.nodeId().equals(r.tags.get("featmap.node")))
         .findFirst().orElseThrow();
     assertEquals(row.accMappedTop1(), run.metrics.get("recon_acc_mapped_recon_top1").get(0).value());
-    assertTrue(run.artifacts.containsKey("classify_recon/" + ReconClassify.METRICS_CSV));
+    assertTrue(run.artifacts.containsKey(ReconClassify.METRICS_CSV), "at the run's root, where the UI lists it: " + run.artifacts.keySet());
+    assertEquals("feat3", run.params.get("layer"));
+    assertEquals("classify_recon", run.params.get("stage"));
   }
 
   @Test

@@ -69,6 +69,16 @@ final class MlflowRuns {
     return out;
   }
 
+  /** Paths of a run's artifacts directly under {@code path} (null: the root), as the UI lists them. */
+  List<String> artifacts(String runId, String path) throws Exception {
+    String q = "/api/2.0/mlflow/artifacts/list?run_id=" + runId + (path == null ? "" : "&path=" + URLEncoder.encode(path, StandardCharsets.UTF_8));
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(q)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    List<String> out = new ArrayList<>();
+    JSON.readTree(r.body()).path("files").forEach(f -> out.add(f.path("path").asText()));
+    return out;
+  }
+
   static String tag(JsonNode run, String key) {
     for (JsonNode t : run.path("data").path("tags")) if (key.equals(t.path("key").asText())) return t.path("value").asText();
     return null;
