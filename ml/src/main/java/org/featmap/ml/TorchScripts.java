@@ -20,9 +20,13 @@ public final class TorchScripts {
    */
   public static ZooModel<NDList, NDList> load(Path file, Device device) {
     if (!Files.isRegularFile(file)) throw new IllegalArgumentException("TorchScript module not found: " + file);
-    Criteria.Builder<NDList, NDList> b = Criteria.builder()
-        .setTypes(NDList.class, NDList.class)
-        .optModelPath(file)
+    // The folder plus the file's stem as model name: DJL's SimpleRepository warns ("pointing to a non-archive
+    // file") once per module when given the .pt file itself; the PyTorch engine loads <folder>/<name>.pt.
+    Path abs = file.toAbsolutePath();
+    String name = abs.getFileName().toString();
+    Criteria.Builder<NDList, NDList> b = Criteria.builder().setTypes(NDList.class, NDList.class);
+    b = name.endsWith(".pt") ? b.optModelPath(abs.getParent()).optModelName(name.substring(0, name.length() - 3)) : b.optModelPath(abs);
+    b = b
         .optEngine("PyTorch")
         .optTranslator(new NoopTranslator());
     if (device != null) b = b.optDevice(device);

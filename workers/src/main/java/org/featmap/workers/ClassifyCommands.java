@@ -77,13 +77,13 @@ final class ClassifyCommands {
     @Option(names = "--images", required = true, description = "a manipulate node/--out folder or its augmented_train") Path images;
     @Option(names = "--edits", description = "an edit node folder or its augmented_train (generative edits)") Path edits;
     @Option(names = "--out", required = true, description = "the head goes to OUT/head") Path out;
-    @Option(names = "--epochs", defaultValue = "15") int epochs;
-    @Option(names = "--batch-size", defaultValue = "128") int batchSize;
-    @Option(names = "--lr", defaultValue = "1e-3") double lr;
-    @Option(names = "--drop-rate", defaultValue = "0.3") double dropRate;
-    @Option(names = "--label-smoothing", defaultValue = "0.1") double labelSmoothing;
+    @Option(names = "--epochs", defaultValue = "15", description = "epochs (spec §8.1; default: ${DEFAULT-VALUE})") int epochs;
+    @Option(names = "--batch-size", defaultValue = "128", description = "images per batch (default: ${DEFAULT-VALUE})") int batchSize;
+    @Option(names = "--lr", defaultValue = "1e-3", description = "base learning rate of the cosine schedule (default: ${DEFAULT-VALUE})") double lr;
+    @Option(names = "--drop-rate", defaultValue = "0.3", description = "dropout before the head (default: ${DEFAULT-VALUE})") double dropRate;
+    @Option(names = "--label-smoothing", defaultValue = "0.1", description = "label smoothing of the cross-entropy (default: ${DEFAULT-VALUE})") double labelSmoothing;
     @Option(names = "--no-augment", description = "no train-time augmentation (frozen features computed once)") boolean noAugment;
-    @Option(names = "--seed", defaultValue = "42") long seed;
+    @Option(names = "--seed", defaultValue = "42", description = "seed of the head initialisation and augmentation (default: ${DEFAULT-VALUE})") long seed;
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu[:index]") String device;
 
     @Override
@@ -119,8 +119,8 @@ final class ClassifyCommands {
     @Option(names = "--norm", description = "norm.json of the normstats node (normalised layers)") Path norm;
     @Option(names = "--mode", description = "the mapped set's name (default: <model> or <model>_<manipulation> for applied groups)") String mode;
     @Option(names = "--dataset", description = "default: the model's") String dataset;
-    @Option(names = "--device", defaultValue = "cpu") String device;
-    @Option(names = "--out", required = true) Path out;
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu[:index] (default: ${DEFAULT-VALUE})") String device;
+    @Option(names = "--out", required = true, description = "output folder: probabilities (Arrow) and metrics.csv") Path out;
 
     @Override
     public Integer call() throws Exception {
@@ -149,13 +149,13 @@ final class ClassifyCommands {
     @Option(names = "--manipulation", description = "default: the model's") String manipulation;
     @Option(names = "--layer", description = "default: the model's") String layer;
     @Option(names = "--norm", description = "norm.json of the normstats node (normalised layers)") Path norm;
-    @Option(names = "--samples", defaultValue = "200") int samples;
-    @Option(names = "--seed", defaultValue = "42") long seed;
+    @Option(names = "--samples", defaultValue = "200", description = "test samples used (spec §9.1; default: ${DEFAULT-VALUE})") int samples;
+    @Option(names = "--seed", defaultValue = "42", description = "seed of the sample choice (default: ${DEFAULT-VALUE})") long seed;
     @Option(names = "--compat-double-bias", description = "the reference's W·x+2b (spec §11 B15)") boolean compat;
-    @Option(names = "--dataset") String dataset;
+    @Option(names = "--dataset", description = "dataset name in the table (default: the model's)") String dataset;
     @Option(names = "--backbone-name", description = "the sample ids' backbone (default: the model's)") String backboneName;
-    @Option(names = "--group") String group;
-    @Option(names = "--out", required = true) Path out;
+    @Option(names = "--group", description = "group name in the table (default: the model's)") String group;
+    @Option(names = "--out", required = true, description = "output folder: wxb_metrics.csv") Path out;
 
     @Override
     public Integer call() throws Exception {
@@ -173,12 +173,12 @@ final class ClassifyCommands {
       description = "Singular values of one linear cell's weight and the §9.3 metrics, as the svd node.")
   static final class Svd implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "a trained linear model folder (train --out or its model/)") Path model;
-    @Option(names = "--manipulation") String manipulation;
-    @Option(names = "--layer") String layer;
-    @Option(names = "--dataset") String dataset;
-    @Option(names = "--backbone-name") String backboneName;
-    @Option(names = "--group") String group;
-    @Option(names = "--out", required = true) Path out;
+    @Option(names = "--manipulation", description = "manipulation name in the table (default: the model's)") String manipulation;
+    @Option(names = "--layer", description = "layer name in the table (default: the model's)") String layer;
+    @Option(names = "--dataset", description = "dataset name in the table (default: the model's)") String dataset;
+    @Option(names = "--backbone-name", description = "backbone name in the table (default: the model's)") String backboneName;
+    @Option(names = "--group", description = "group name in the table (default: the model's)") String group;
+    @Option(names = "--out", required = true, description = "output folder: svd_metrics.csv and singular_values.csv") Path out;
 
     @Override
     public Integer call() throws Exception {

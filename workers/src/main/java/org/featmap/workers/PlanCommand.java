@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.featmap.core.config.ConfigLoader;
+import org.featmap.core.config.ConfigLocator;
 import org.featmap.core.config.SweepConfig;
 import org.featmap.core.graph.ExperimentGraph;
 import org.featmap.core.graph.Node;
@@ -28,11 +29,26 @@ final class PlanCommand implements Callable<Integer> {
   @Option(names = "--dot", description = "print the graph in Graphviz dot")
   boolean dot;
 
+  @Option(names = "--no-preflight", description = "do not check what the config points to (exports, datasets, edits);"
+      + " the plan alone, e.g. of config/paper.yaml on a machine without the data")
+  boolean noPreflight;
+
   @Override
   public Integer call() throws Exception {
     SweepConfig cfg = ConfigLoader.load(config);
+    Preflight.Checked checked = noPreflight ? null : Preflight.check(cfg, ConfigLocator.of(config));
     ExperimentGraph g = Planner.plan(cfg, Fingerprints.of(cfg));
-    PlanSummary s = PlanSummary.of(cfg, g);
+    PlanSummary s = PlanSummary.of(cfg, g, PlanSummary.Assumptions.L40, checked == null ? Map.of() : checked.layerValues(cfg));
+    int rc = print(cfg, g, s);
+    if (checked != null && !checked.problems().isEmpty()) {
+      // the plan is printed all the same (it needs no files); the problems are what `run` would refuse
+      System.err.println("featmap: " + new Preflight.PreflightException(checked.problems()).getMessage().replace("; nothing was started:", ":"));
+      return 2;
+    }
+    return rc;
+  }
+
+  private int print(SweepConfig cfg, ExperimentGraph g, PlanSummary s) throws Exception {
     if (dot) {
       System.out.print(dot(g));
       return 0;
@@ -54,13 +70,16 @@ final class PlanCommand implements Callable<Integer> {
     }
     System.out.printf("sweep %s: %d nodes%n", cfg.sweep().name(), g.nodes().size());
     s.counts().forEach((stage, n) -> {
-      if (n > 0) System.out.printf("  %-12s %6d%n", stage, n);
+      if (n > 0) System.out.printf("  %-14s %6d%n", stage, n);
     });
-    System.out.printf("features: %,d rows, %s as float32, %s as %s%n", s.featureRows(), human(s.featureBytesFloat32()),
-        human(s.featureBytesConfigured()), cfg.features().dtype());
+    if (cfg.features().dtype().equals("float32"))
+      System.out.printf("features: %,d rows, %s as float32%n", s.featureRows(), human(s.featureBytesFloat32()));
+    else
+      System.out.printf("features: %,d rows, %s as %s (%s as float32)%n", s.featureRows(), human(s.featureBytesConfigured()),
+          cfg.features().dtype(), human(s.featureBytesFloat32()));
     System.out.printf("GPU hours (estimate): %.1f%n", s.gpuHours());
     s.gpuHoursByStage().forEach((k, v) -> {
-      if (v > 0) System.out.printf("  %-12s %8.1f h%n", k, v);
+      if (v > 0) System.out.printf("  %-14s %8.1f h%n", k, v);
     });
     System.out.println("assumptions:");
     for (String a : s.assumptions()) System.out.println("  - " + a);

@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.featmap.activities.stage.Handlers;
 import org.featmap.core.config.ConfigLoader;
+import org.featmap.core.config.ConfigLocator;
 import org.featmap.core.config.SweepConfig;
 import org.featmap.core.contract.SweepRequest;
 import org.featmap.core.contract.SweepStatus;
@@ -62,6 +63,7 @@ final class RunCommand implements Callable<Integer> {
     SweepConfig cfg = Resolve.absolute(ConfigLoader.load(config), store);
     if (detach && temporal == null)
       throw new IllegalArgumentException("--detach needs --temporal HOST:PORT (an in-process service ends with this command)");
+    Preflight.require(cfg, ConfigLocator.of(config)); // every problem at once, before anything starts (exit 2)
     Map<String, String> fp = Fingerprints.of(cfg);
     ExperimentGraph g = Planner.plan(cfg, fp);
     Set<String> missing = new LinkedHashSet<>();
@@ -79,6 +81,10 @@ final class RunCommand implements Callable<Integer> {
     for (Node n : g.nodes()) queues.add(cfg.sweep().queueOf(n.stage().id()));
     long t0 = System.nanoTime();
     try (Temporal t = Temporal.open(temporal, namespace)) {
+      if (t.isEmbedded())
+        System.err.println("temporal: in-process service; the sweep's state ends with this command (finished nodes stay in the"
+            + " store and a re-run reuses them). For runs that must outlive it: infra/local/services.sh start, then --temporal"
+            + " localhost:7233 (docs/DEPLOYMENT.md)");
       if (t.isEmbedded() || !noWorkers)
         t.startWorkers(true, queues, tracking.tracker(), Path.of(System.getProperty("java.io.tmpdir"), "featmap-work"),
             Math.max(1, Runtime.getRuntime().availableProcessors()));
@@ -137,9 +143,11 @@ final class RunCommand implements Callable<Integer> {
             Math.max(0, wall - s.spanMillis()) / 1000.0, (s.spanMillis() - s.busyMillis()) / 1000.0,
             s.spanMillis() > 0 ? 100.0 * (s.spanMillis() - s.busyMillis()) / s.spanMillis() : 0.0);
       else System.out.printf("time: wall %.1f s, nothing computed%n", secs);
-      s.failures().forEach((id, why) -> System.out.println("  " + id + ": " + why));
+      FailureSummary.lines(s).forEach(System.out::println);
+      int items = ItemFailures.print(cfg, g);
+      SummaryLog.record(s, items);
       if (recordHistory != null) Histories.record(client, workflowId, recordHistory);
-      return s.failures().isEmpty() ? 0 : 3;
+      return s.failures().isEmpty() && items == 0 ? 0 : 3;
     }
   }
 }

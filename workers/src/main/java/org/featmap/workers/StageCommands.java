@@ -17,13 +17,13 @@ final class StageCommands {
   private StageCommands() {}
 
   @Command(name = "synth", mixinStandardHelpOptions = true,
-      description = "Generates the synthetic dataset (images/{train,test}/<class>/<id>.png, spec §1.2 layout).")
+      description = "Generates the synthetic dataset: JPEGs (q75) in the spec §1.2 layout, images/{train,test}/<class>/<id>.jpg.")
   static final class Synth implements Callable<Integer> {
-    @Option(names = "--classes", required = true) int classes;
+    @Option(names = "--classes", required = true, description = "number of classes") int classes;
     @Option(names = "--per-class", required = true, description = "train images per class") int perClass;
     @Option(names = "--per-class-test", defaultValue = "-1", description = "test images per class (default: half of --per-class, at least 1)") int perClassTest;
-    @Option(names = "--out", required = true) Path out;
-    @Option(names = "--seed", defaultValue = "0") long seed;
+    @Option(names = "--out", required = true, description = "output folder (the dataset root: images/{train,test}/...)") Path out;
+    @Option(names = "--seed", defaultValue = "0", description = "seed of shapes and colours (default: ${DEFAULT-VALUE})") long seed;
     @Option(names = "--size", defaultValue = "320", description = "longer side in pixels (default: ${DEFAULT-VALUE})") int size;
 
     @Override
@@ -41,13 +41,13 @@ final class StageCommands {
       description = "Resizes/crops to 288 and applies the direct manipulations (spec §1.4, §2), as the graph's manipulate node.")
   static final class Manipulate implements Callable<Integer> {
     @Option(names = "--images", required = true, description = "dataset folder with images/{train,test}/<class>/") Path images;
-    @Option(names = "--out", required = true) Path out;
+    @Option(names = "--out", required = true, description = "output folder (augmented_<split>/<class>/direct/<id>_<manipulation>.<ext>)") Path out;
     @Option(names = "--ops", description = "comma-separated manipulations (default: all 12)") String ops;
     @Option(names = "--format", defaultValue = "jpg", description = "jpg (reference, q75) or png (lossless)") String format;
     @Option(names = "--split", defaultValue = "both", description = "train, test or both") String split;
     @Option(names = "--dataset", description = "dataset name (noise seed; default: folder name)") String dataset;
-    @Option(names = "--num-classes", defaultValue = "-1") int numClasses;
-    @Option(names = "--threads", defaultValue = "0") int threads;
+    @Option(names = "--num-classes", defaultValue = "-1", description = "classes kept per split, -1 = all (spec §1.3; default: ${DEFAULT-VALUE})") int numClasses;
+    @Option(names = "--threads", defaultValue = "0", description = "worker threads, 0 = one per core (default: ${DEFAULT-VALUE})") int threads;
 
     @Override
     public Integer call() throws Exception {

@@ -5,6 +5,7 @@ import java.util.concurrent.Callable;
 import org.featmap.core.contract.SweepStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Shows a running or finished sweep's progress per stage.")
@@ -14,6 +15,9 @@ final class StatusCommand implements Callable<Integer> {
 
   @Mixin TemporalServer server;
 
+  @Option(names = "--all", description = "list every failed or skipped node with its own reason (default: grouped by cause)")
+  boolean all;
+
   @Override
   public Integer call() {
     try (Temporal t = server.connect()) {
@@ -21,7 +25,8 @@ final class StatusCommand implements Callable<Integer> {
       SweepStatus s = stub.query("status", SweepStatus.class);
       System.out.printf("sweep %s (%s)%n", s.sweep(), s.finished() ? "finished" : "running");
       System.out.print(StatusPrinter.render(s));
-      s.failures().forEach((id, why) -> System.out.println("  " + id + ": " + why));
+      if (all) new java.util.TreeMap<>(s.failures()).forEach((id, why) -> System.out.println("  " + id + ": " + why));
+      else FailureSummary.lines(s).forEach(System.out::println);
       return 0;
     }
   }

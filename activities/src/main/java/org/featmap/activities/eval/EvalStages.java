@@ -68,7 +68,8 @@ public final class EvalStages {
         spatialOnly ? null : ctx.inputDir("model").resolve("model"),
         ctx.task().inputs("norm").isEmpty() ? null : ctx.inputDir("norm").resolve(NormStatsStages.FILE),
         ctx.task().inputs("reconstructor").isEmpty() ? null : ctx.inputDir("reconstructor").resolve("decoder"),
-        optionalPath(ctx, "featinv_export"), ctx.str("backbone"), optionalPath(ctx, "eval_backbone"), optionalPath(ctx, "lpips_export"), ExtractStages.device(), ctx.outDir());
+        optionalPath(ctx, "featinv_export"), ctx.str("backbone"), optionalPath(ctx, "eval_backbone"), optionalPath(ctx, "lpips_export"), ExtractStages.device(), ctx.outDir(),
+        ctx.params().has("batch_size") ? ctx.integer("batch_size") : TestCell.BATCH); // nodes planned before test.batch_size was read
     TestCell.Result r = TestCell.run(o, ctx.progress());
     r.summary().forEach(ctx::summary);
     ctx.metric("feature_mse", r.feature().mse(), 0);

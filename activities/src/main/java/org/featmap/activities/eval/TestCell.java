@@ -47,6 +47,7 @@ import org.featmap.ml.rng.NumpyDefaultRng;
  */
 public final class TestCell {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** The batch when none is given (standalone runs); a sweep's test nodes take test.batch_size. */
   static final int BATCH = 16;
   static final int GRID_ROWS = 6;
   /** Where the decoder reconstructions go (spec §7.2 saves them too), with {@link #RECON_INDEX} listing them. */
@@ -71,9 +72,21 @@ public final class TestCell {
    * @param evalBackbone a ConvNeXt export for the feat3 cosine metrics, or null (skipped with a note)
    * @param lpipsExport an export of python/export_lpips.py, or null (LPIPS skipped with a note)
    */
+  /** @param batchSize test pairs mapped, reconstructed and scored per batch (config test.batch_size) */
   public record Options(String mode, String dataset, String layer, String manipulation, int subsetSize, Path features,
       Path images, Path model, Path norm, Path decoder, Path featinv, String backbone, Path evalBackbone, Path lpipsExport,
-      Device device, Path out) {}
+      Device device, Path out, int batchSize) {
+    public Options {
+      if (batchSize < 1) throw new IllegalArgumentException("test batch size " + batchSize + ": must be >= 1");
+    }
+
+    /** With the default batch of {@link #BATCH}. */
+    public Options(String mode, String dataset, String layer, String manipulation, int subsetSize, Path features, Path images, Path model,
+        Path norm, Path decoder, Path featinv, String backbone, Path evalBackbone, Path lpipsExport, Device device, Path out) {
+      this(mode, dataset, layer, manipulation, subsetSize, features, images, model, norm, decoder, featinv, backbone, evalBackbone, lpipsExport,
+          device, out, BATCH);
+    }
+  }
 
   /** Feature maps (B, C, H, W), raw (not normalised), to images: the learned decoder or FeatInv. */
   private interface Reconstructor extends AutoCloseable {
@@ -144,8 +157,8 @@ public final class TestCell {
         TrainedMapping mapping = spatialOnly ? null : TrainedMapping.load(o.model(), manager);
         Reconstructor recon = openReconstructor(o, store.channels(), store.height(), store.width());
         Feat3Cosine cosine = recon == null || o.evalBackbone() == null ? null
-            : Feat3Cosine.open(o.evalBackbone(), o.device(), BATCH);
-        Lpips lpips = recon == null || o.lpipsExport() == null ? null : Lpips.open(o.lpipsExport(), BATCH)) {
+            : Feat3Cosine.open(o.evalBackbone(), o.device(), o.batchSize());
+        Lpips lpips = recon == null || o.lpipsExport() == null ? null : Lpips.open(o.lpipsExport(), o.batchSize())) {
       String manip = o.manipulation();
       PairIndex pairs = store.pairs().filter(manip);
       if (pairs.size() == 0) throw new BadInputException("no test pairs for manipulation '" + manip + "' in " + store.dir());
@@ -163,8 +176,8 @@ public final class TestCell {
       List<String> gridLabels = new ArrayList<>();
       double[] sums = new double[10]; // the ten metrics of EvaluationRow, summed where computed
       int[] counts = new int[10];
-      for (int start = 0; start < keep.length; start += BATCH) {
-        int b = Math.min(BATCH, keep.length - start);
+      for (int start = 0; start < keep.length; start += o.batchSize()) {
+        int b = Math.min(o.batchSize(), keep.length - start);
         float[] src = new float[b * per];
         float[] tgt = new float[b * per];
         for (int j = 0; j < b; j++) {

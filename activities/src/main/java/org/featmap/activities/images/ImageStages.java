@@ -49,14 +49,26 @@ public final class ImageStages {
     ctx.summary("files", r.filesWritten());
   }
 
+  /** The configured prompts' short names of an edit node (param "prompts": [{name, text}, ...]). */
+  static List<String> promptNames(StageContext ctx) {
+    List<String> names = new ArrayList<>();
+    if (ctx.params().has("prompts")) for (var p : ctx.params().get("prompts")) names.add(p.path("name").asText());
+    return names;
+  }
+
   /** edit: generative edits imported from a folder (spec §2.7, canonical short names of §11 B4). */
   public static void edit(StageContext ctx) throws Exception {
     if (!ctx.str("mode").equals("import"))
       throw new BadInputException("edit mode '" + ctx.str("mode") + "' runs on the Python edit worker (python/edit_worker)"
           + " serving the edit queue; this Java worker only imports precomputed edits");
+    try {
+      GenerativeEditImport.splitDir(Path.of(ctx.str("import_dir")), ctx.str("split"));
+    } catch (java.io.IOException e) {
+      throw new BadInputException(e.getMessage()); // a layout problem: no retry fixes it
+    }
     GenerativeEditImport.Report r = GenerativeEditImport.run(new GenerativeEditImport.Options(Path.of(ctx.str("import_dir")),
         datasetRoot(ctx), ctx.str("split"), ctx.outDir(), ImageFormat.parse(ctx.str("format")), ctx.integer("num_classes"),
-        ctx.integer("target_size"), ctx.progress()));
+        ctx.integer("target_size"), promptNames(ctx), ctx.progress()));
     if (r.imported() == 0 && !r.failures().isEmpty())
       throw new BadInputException("no edit could be imported from " + ctx.str("import_dir") + ": " + r.failures().get(0));
     for (String f : r.failures()) ctx.failure(f);

@@ -96,8 +96,18 @@ public final class ConfigLoader {
     t.rejectUnknown("target_size", "format", "manipulations", "workers");
     List<String> ms = t.strings("manipulations", Vocabulary.DIRECT_MANIPULATIONS);
     checkMembers(t, "manipulations", ms, Vocabulary.DIRECT_MANIPULATIONS);
-    return new Images((int) t.integer("target_size", 288, 32, 4096),
-        t.choice("format", "jpg", List.of("jpg", "png"), s -> s), ms, (int) t.integer("workers", 2, 1, 256));
+    int size = (int) t.integer("target_size", 288, 32, 4096);
+    // spec §2.6: the mask rectangles are fixed pixel coordinates of the 288 grid; a smaller image cannot hold them
+    String widest = null;
+    for (String m : ms)
+      if (Vocabulary.MASK_EXTENT.containsKey(m) && (widest == null || Vocabulary.MASK_EXTENT.get(m) > Vocabulary.MASK_EXTENT.get(widest)))
+        widest = m;
+    if (widest != null && size <= Vocabulary.MASK_EXTENT.get(widest)) {
+      int min = Vocabulary.MASK_EXTENT.get(widest) + 1;
+      throw t.get("target_size").error(size + " is too small for " + widest + " (it covers pixels up to " + (min - 1)
+          + ", spec §2.6); allowed with the configured masks: " + min + "..4096, or leave the masks out of images.manipulations");
+    }
+    return new Images(size, t.choice("format", "jpg", List.of("jpg", "png"), s -> s), ms, (int) t.integer("workers", 2, 1, 256));
   }
 
   private static void checkMembers(YamlTree parent, String key, List<String> values, List<String> allowed) {
@@ -217,9 +227,15 @@ public final class ConfigLoader {
         "plateau_factor", "plateau_patience", "min_lr", "checkpoint_every", "seed");
     String loss = r.choice("loss", "COMBINED", Vocabulary.LOSSES, s -> s);
     if (loss.equals("COSSIM")) loss = "COS_SIM"; // spec §11 B11: both spellings mean the cosine-only loss
+    int batch = (int) r.integer("batch_size", 32, 1, 65536);
+    int subset = (int) r.integer("train_subset_size", 8000, 2, 100_000_000);
+    double valRatio = r.real("val_ratio", 0.05, 1e-6, 0.9);
+    int maxTrain = (int) Math.floor((1 - valRatio) * subset); // spec §6.2 n_train, at most; drop_last needs one full batch
+    if (maxTrain < batch)
+      throw (r.has("batch_size") ? r.get("batch_size") : r).error(batch + " is larger than the at most " + maxTrain
+          + " training pairs that train_subset_size " + subset + " and val_ratio " + valRatio + " leave (spec §6.2); allowed: 1.." + maxTrain);
     return new Training(loss, r.real("learning_rate", 1e-4, 1e-12, 10), r.real("weight_decay", 1e-4, 0, 10),
-        (int) r.integer("batch_size", 32, 1, 65536), (int) r.integer("accumulate_grad_batches", 2, 1, 1024),
-        (int) r.integer("train_subset_size", 8000, 2, 100_000_000), r.real("val_ratio", 0.05, 1e-6, 0.9),
+        batch, (int) r.integer("accumulate_grad_batches", 2, 1, 1024), subset, valRatio,
         (int) r.integer("max_epochs", 100, 1, 100_000), (int) r.integer("early_stop_patience", 6, 1, 100_000),
         r.real("early_stop_min_delta", 1e-3, 0, 1e6), r.real("plateau_factor", 0.5, 1e-6, 0.999999),
         (int) r.integer("plateau_patience", 8, 0, 100_000), r.real("min_lr", 1e-6, 0, 10),

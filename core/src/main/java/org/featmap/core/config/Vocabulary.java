@@ -13,6 +13,15 @@ public final class Vocabulary {
           "mask_top_left_square", "mask_bottom_right_square", "mask_big_square_center",
           "mask_small_square_center", "hue_shift_60", "grayscale");
 
+  /**
+   * The largest pixel coordinate each mask rectangle covers (spec §2.6: fixed for the 288-px grid, corners
+   * inclusive); an image needs a side of at least this + 1 for the mask to fit. ml's SquareMask holds the
+   * rectangles; a test checks the two agree.
+   */
+  public static final java.util.Map<String, Integer> MASK_EXTENT = java.util.Map.of(
+      "mask_top_left_square", 103, "mask_bottom_right_square", 270, "mask_big_square_center", 193,
+      "mask_small_square_center", 154);
+
   /** The unmanipulated source image's manipulation name. */
   public static final String RESIZED = "resized";
 

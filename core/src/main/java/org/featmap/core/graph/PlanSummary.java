@@ -35,6 +35,14 @@ public record PlanSummary(
   }
 
   public static PlanSummary of(SweepConfig cfg, ExperimentGraph g, Assumptions a) {
+    return of(cfg, g, a, Map.of());
+  }
+
+  /**
+   * @param layerValues per backbone name, values (C·H·W) per layer as the export's manifest states them;
+   *     a backbone without an entry is sized from spec §3.3's shapes by its name
+   */
+  public static PlanSummary of(SweepConfig cfg, ExperimentGraph g, Assumptions a, Map<String, Map<String, Long>> layerValues) {
     Map<String, Integer> counts = new LinkedHashMap<>();
     g.counts().forEach((s, n) -> counts.put(s.id(), n));
     long rows = 0;
@@ -59,7 +67,7 @@ public record PlanSummary(
       for (Backbone bb : cfg.backbones()) {
         rows += dsRows;
         extractImages += dsRows;
-        bytes32 += dsRows * bytesPerRow(bb);
+        bytes32 += dsRows * bytesPerRow(bb, layerValues.get(bb.name()));
       }
     }
     long configured = bytes32 / 4 * perValue;
@@ -82,14 +90,36 @@ public record PlanSummary(
         "test " + a.testSecondsPerCell() + " s/cell, classify (and classify_recon) " + a.classifySecondsPerCell() + " s/cell, decoder "
             + a.reconstructSecondsPerNode() + " s/node, fine-tune " + a.finetuneSecondsPerNode() + " s/node",
         "generative edits " + a.editSecondsPerImage() + " s/image (README of the reference; imports cost nothing)",
-        "feature sizes use the layer shapes of spec §3.3 for convnext/swinv2 names, else 1024×9×9 per layer");
+        sizesFrom(cfg, layerValues));
     return new PlanSummary(counts, rows, bytes32, configured, total, hours, text);
+  }
+
+  private static String sizesFrom(SweepConfig cfg, Map<String, Map<String, Long>> layerValues) {
+    List<String> manifest = new java.util.ArrayList<>();
+    List<String> spec = new java.util.ArrayList<>();
+    for (Backbone bb : cfg.backbones()) (layerValues.containsKey(bb.name()) ? manifest : spec).add(bb.name());
+    String s = "feature sizes: ";
+    if (!manifest.isEmpty()) s += "layer shapes of the export manifests (" + String.join(", ", manifest) + ")";
+    if (!manifest.isEmpty() && !spec.isEmpty()) s += "; ";
+    if (!spec.isEmpty())
+      s += "no export manifest for " + String.join(", ", spec) + ": the layer shapes of spec §3.3 for convnext/swinv2 names, "
+          + "else 1024×9×9 per layer";
+    return s;
   }
 
   /** float32 bytes of one stored image at all of a backbone's layers (spec §3.7). */
   static long bytesPerRow(Backbone bb) {
+    return bytesPerRow(bb, null);
+  }
+
+  /** As {@link #bytesPerRow(Backbone)}, with the manifest's values per layer where known. */
+  static long bytesPerRow(Backbone bb, Map<String, Long> manifest) {
     long b = 0;
     for (String layer : bb.layers()) {
+      if (manifest != null && manifest.containsKey(layer)) {
+        b += manifest.get(layer) * 4;
+        continue;
+      }
       int k = layer.charAt(4) - '0';
       long values;
       if (bb.name().startsWith("swin")) values = 1024L * 12 * 12;

@@ -177,7 +177,7 @@ public final class Planner {
                 List<Node.Input> ins = new ArrayList<>(List.of(in("features", testFeatures), in("images", testImages)));
                 if (decoder != null) ins.add(in("reconstructor", decoder));
                 Node t = add(Stage.TEST, id, with(with(cellParams, "model", "spatial_only", "subset_size", test.subsetSize(),
-                    "reconstructor", test.reconstructor(), "featinv_export", featinv, "featinv_fingerprint", featinvFp), evalParams()), ins, id);
+                    "reconstructor", test.reconstructor(), "featinv_export", featinv, "featinv_fingerprint", featinvFp, "batch_size", test.batchSize()), evalParams()), ins, id);
                 reportInputs.add(in("test", t));
                 classifyRecon(t, finetunes.get(ds.name()), testImages, cellParams, "spatial_only", id, reportInputs);
               }
@@ -194,7 +194,8 @@ public final class Planner {
                   if (decoder != null) ins.add(in("reconstructor", decoder));
                   Node t = add(Stage.TEST, "test" + cell.substring("train".length()),
                       with(with(cellParams, "model", model, "subset_size", test.subsetSize(), "reconstructor",
-                          test.reconstructor(), "featinv_export", featinv, "featinv_fingerprint", featinvFp), evalParams()), ins, cell);
+                          test.reconstructor(), "featinv_export", featinv, "featinv_fingerprint", featinvFp, "batch_size", test.batchSize()),
+                      evalParams()), ins, cell);
                   reportInputs.add(in("test", t));
                   classifyRecon(t, finetunes.get(ds.name()), testImages, cellParams, model, cell, reportInputs);
                 }

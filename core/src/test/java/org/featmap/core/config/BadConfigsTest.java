@@ -141,6 +141,10 @@ class BadConfigsTest {
     c.add(new Case("batch overflows long", "  batch_size: 4", "  batch_size: 99999999999999999999", "training.batch_size", "9999"));
     c.add(new Case("zero train images", "per_class_train: 3", "per_class_train: 0", "datasets[0].synthetic.per_class_train", "per_class_train"));
     c.add(new Case("nan learning rate", "  max_epochs: 2", "  max_epochs: 2\n  learning_rate: .nan", "training.learning_rate", "learning_rate"));
+    c.add(new Case("target_size too small for a mask", "target_size: 288\n  manipulations: [rotation_90, grayscale]",
+        "target_size: 256\n  manipulations: [mask_bottom_right_square, grayscale]", "images.target_size", "target_size: 256"));
+    c.add(new Case("training batch larger than the subset", "  batch_size: 4", "  batch_size: 4\n  train_subset_size: 4",
+        "training.batch_size", "batch_size: 4"));
     c.add(new Case("image_size absurd", "report:", "reconstruct: {image_size: 4}\nreport:", "reconstruct.image_size", "image_size"));
     // names that would escape the store or are odd
     c.add(new Case("sweep name ../", "name: base", "name: ../escape", "sweep.name", "../escape"));

@@ -69,6 +69,22 @@ public record BackboneManifest(
 
   /** Reads and validates {@code dir/manifest.json} and the sha256 of every module file. */
   public static BackboneManifest load(Path dir) throws IOException {
+    BackboneManifest m = read(dir);
+    Path file = dir.resolve(FILE_NAME);
+    for (ModuleEntry mod : m.modules) {
+      Path p = dir.resolve(mod.file());
+      String sha = Sha256.ofFile(p);
+      if (!sha.equals(mod.sha256()))
+        throw new BackboneException(p + ": sha256 " + sha + " != manifest " + mod.sha256() + " (corrupt or replaced module)");
+    }
+    return m;
+  }
+
+  /**
+   * Reads and validates {@code dir/manifest.json} and that every module file it names exists, without hashing
+   * them (a check before a sweep starts; {@link #load} verifies the bytes when a stage opens the backbone).
+   */
+  public static BackboneManifest read(Path dir) throws IOException {
     Path file = dir.resolve(FILE_NAME);
     if (!Files.isRegularFile(file))
       throw new BackboneException(file + ": backbone manifest missing (export it with python/export_backbone.py)");
@@ -82,9 +98,6 @@ public record BackboneManifest(
     for (ModuleEntry mod : m.modules) {
       Path p = dir.resolve(mod.file());
       if (!Files.isRegularFile(p)) throw new BackboneException(p + ": module listed in " + file + " is missing");
-      String sha = Sha256.ofFile(p);
-      if (!sha.equals(mod.sha256()))
-        throw new BackboneException(p + ": sha256 " + sha + " != manifest " + mod.sha256() + " (corrupt or replaced module)");
     }
     return m;
   }

@@ -13,10 +13,15 @@ import java.nio.file.Path;
 /**
  * Writes a feature store in the reference's numpy-readable form (spec §3.5) so numpy users can read
  * our features: {@code <key>.npy} (N,C,H,W) float32 C-order, {@code meta.jsonl} (one object per
- * row: original_id, manipulation, path, row_idx, class_id) and {@code pairs.csv} (o_idx,m_idx,manipulation).
+ * row: original_id, manipulation, path, row_idx, class_id) and {@code pairs.csv} (o_idx,m_idx,manipulation), plus
+ * {@code features.json} (the store's identity: backbone, weights, layer, dataset, split, source, dtype) so that
+ * {@link FeatureImport} gives the same store back.
  */
 public final class FeatureExport {
   private FeatureExport() {}
+
+  /** The store identity written beside the arrays. */
+  public static final String INFO = "features.json";
 
   /** Exports the store at {@code storeDir} as {@code outDir/<key>.npy}, meta.jsonl and pairs.csv. */
   public static void toNpy(Path storeDir, String key, Path outDir) throws IOException {
@@ -54,6 +59,19 @@ public final class FeatureExport {
         meta.write('\n');
       }
     }
+    StoreFiles.StoreInfo si = r.info();
+    ObjectNode info = StoreFiles.JSON.createObjectNode();
+    info.put("backbone", si.backbone());
+    info.put("weights_sha256", si.weightsSha256());
+    info.put("layer", si.layer());
+    info.put("dataset", si.dataset());
+    info.put("split", si.split());
+    info.put("source", si.source());
+    info.put("dtype", si.dtype());
+    info.put("compression", si.compression());
+    info.put("rows", si.rows());
+    info.put("key", key);
+    StoreFiles.writeAtomically(outDir.resolve(INFO), info);
     PairIndex p = r.pairs();
     try (BufferedWriter csv = Files.newBufferedWriter(outDir.resolve("pairs.csv"), StandardCharsets.UTF_8)) {
       csv.write("o_idx,m_idx,manipulation\n");

@@ -125,6 +125,9 @@ public final class FeatureStoreReader implements AutoCloseable {
     if (row != info.rows()) throw new FeatureStoreException(dir + ": shards hold " + row + " rows, store.json says " + info.rows());
   }
 
+  /** store.json as read (identity fields the export carries along). */
+  StoreFiles.StoreInfo info() { return info; }
+
   public int size() { return info.rows(); }
   public int[] shape() { return shape.clone(); }
   public int channels() { return shape[0]; }

@@ -19,7 +19,8 @@ import org.featmap.core.contract.Progress;
 
 /**
  * Stage S2 as an import (spec §2.7: Qwen-Image-Edit runs elsewhere): takes precomputed edited images
- * named {@code <ID>_<raw name>.<ext>} from a folder (any depth), maps the raw name to the canonical short
+ * named {@code <ID>_<raw name>.<ext>} from the split's folder of an import folder ({@code <dir>/<split>/}, any
+ * depth below; only that split is read: the other split's files are not this node's), maps the raw name to the canonical short
  * name (spec §3.4 shortening table, the prompt table of §2.7, both historical naming rules of §11 B4,
  * or an already short name) and writes {@code <out>/augmented_<split>/<class>/qwen_gs_1_infsteps_10/<ID>_<short>.<ext>}
  * plus the source's {@code <ID>_resized.<ext>} in the same folder (the intended layout, spec §11 B3).
@@ -103,14 +104,59 @@ public final class GenerativeEditImport {
   }
 
   /**
-   * @param editsDir folder with edited images named {@code <ID>_<raw>.<ext>} (any depth)
+   * The folder of one split inside an import folder (docs/REAL_DATA.md): {@code <dir>/<split>} or, as the
+   * reference and the Python edit worker write it, {@code <dir>/augmented_<split>}; files at any depth below.
+   */
+  public static Path splitDir(Path importDir, String split) throws IOException {
+    for (String name : List.of(split, "augmented_" + split)) {
+      Path d = importDir.resolve(name);
+      if (Files.isDirectory(d)) return d;
+    }
+    throw new IOException(importDir + ": no " + split + "/ (or augmented_" + split + "/) folder; the import folder holds one folder per"
+        + " split with files <ID>_<edit>.<ext> at any depth (docs/REAL_DATA.md)");
+  }
+
+  /** One file of an import split: its id and canonical short name, or why it has none. */
+  public record Entry(Path file, String id, String shortName, String problem) {}
+
+  /** The image files of {@code splitDir} in name order, each named or with a one-line problem. */
+  public static List<Entry> entries(Path splitDir) throws IOException {
+    List<Path> files;
+    try (Stream<Path> s = Files.walk(splitDir)) {
+      files = s.filter(Files::isRegularFile).filter(p -> DatasetIngest.isImageName(p.getFileName().toString())).sorted().toList();
+    }
+    List<Entry> out = new ArrayList<>();
+    for (Path f : files) {
+      String name = f.getFileName().toString();
+      int us = name.indexOf('_');
+      int dot = name.lastIndexOf('.');
+      if (us <= 0 || dot < us) {
+        out.add(new Entry(f, null, null, "name is not <ID>_<edit>.<ext>"));
+        continue;
+      }
+      String id = name.substring(0, us);
+      try {
+        out.add(new Entry(f, id, canonicalName(name.substring(us + 1, dot)), null));
+      } catch (IllegalArgumentException e) {
+        out.add(new Entry(f, id, null, e.getMessage()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * @param editsDir the import folder: {@code <editsDir>/<split>/} (or {@code augmented_<split>/}) holds the
+   *     edited images of the split, named {@code <ID>_<raw>.<ext>} at any depth ({@link #splitDir})
+   * @param prompts the configured short names; an edit of another prompt is a failure (empty: every known one)
    * @param datasetRoot the dataset (to find each id's class and source image)
    * @param split "train" or "test"
    * @param out output root (as for {@link ManipulateStage})
    * @param format output format of the resized sources and of edits whose extension differs from it
    */
-  public record Options(Path editsDir, Path datasetRoot, String split, Path out, ImageFormat format, int numClasses, int size, Progress progress) {
+  public record Options(Path editsDir, Path datasetRoot, String split, Path out, ImageFormat format, int numClasses, int size,
+      List<String> prompts, Progress progress) {
     public Options {
+      prompts = prompts == null ? List.of() : List.copyOf(prompts);
       Objects.requireNonNull(editsDir, "editsDir");
       Objects.requireNonNull(datasetRoot, "datasetRoot");
       Objects.requireNonNull(out, "out");
@@ -124,31 +170,31 @@ public final class GenerativeEditImport {
 
   public static Report run(Options o) throws IOException {
     if (!Files.isDirectory(o.editsDir())) throw new IOException(o.editsDir() + ": edits folder not found");
+    Path splitDir = splitDir(o.editsDir(), o.split());
     DatasetIngest.Dataset ds = DatasetIngest.scan(o.datasetRoot(), o.numClasses(), true);
     Map<String, SourceImage> byId = new LinkedHashMap<>();
     for (SourceImage s : ds.split(o.split()).images()) byId.put(s.id(), s);
-    List<Path> files;
-    try (Stream<Path> s = Files.walk(o.editsDir())) {
-      files = s.filter(Files::isRegularFile).filter(p -> DatasetIngest.isImageName(p.getFileName().toString())).sorted().toList();
-    }
+    List<Entry> entries = entries(splitDir);
     Path splitOut = o.out().resolve("augmented_" + o.split());
     List<String> failures = new ArrayList<>();
     Map<String, Integer> per = new TreeMap<>();
     Map<String, Boolean> resizedDone = new LinkedHashMap<>();
     int imported = 0;
-    for (int i = 0; i < files.size(); i++) {
-      Path f = files.get(i);
+    for (int i = 0; i < entries.size(); i++) {
+      Entry en = entries.get(i);
+      Path f = en.file();
       String name = f.getFileName().toString();
       try {
-        int us = name.indexOf('_');
-        int dot = name.lastIndexOf('.');
-        if (us <= 0 || dot < us) throw new IllegalArgumentException("name is not <ID>_<edit>.<ext>");
-        String id = name.substring(0, us);
-        String shortName = canonicalName(name.substring(us + 1, dot));
+        if (en.problem() != null) throw new IllegalArgumentException(en.problem());
+        String id = en.id();
+        String shortName = en.shortName();
+        if (!o.prompts().isEmpty() && !o.prompts().contains(shortName))
+          throw new IllegalArgumentException("edit '" + shortName + "' is not one of the configured prompts " + String.join(", ", o.prompts()));
         SourceImage src = byId.get(id);
         if (src == null) throw new IllegalArgumentException("id '" + id + "' is not an image of split " + o.split() + " of " + o.datasetRoot());
         Path dir = splitOut.resolve(src.className()).resolve(QWEN_DIR);
         RgbImage edit = ImageCodec.decode(f); // validates the file even when its bytes are copied
+        int dot = name.lastIndexOf('.');
         String ext = name.substring(dot + 1).toLowerCase(Locale.ROOT);
         boolean sameFormat = ImageFormat.parseOrNull(ext) == o.format();
         Path target = dir.resolve(id + "_" + shortName + "." + o.format().extension());
@@ -165,7 +211,7 @@ public final class GenerativeEditImport {
       } catch (IllegalArgumentException e) {
         failures.add(f + ": " + e.getMessage());
       }
-      o.progress().report(i + 1, files.size(), null);
+      o.progress().report(i + 1, entries.size(), null);
     }
     return new Report(imported, resizedDone.size(), List.copyOf(failures), per);
   }

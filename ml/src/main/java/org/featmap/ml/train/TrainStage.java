@@ -26,6 +26,7 @@ import org.featmap.ml.features.PairDataset;
 import org.featmap.ml.mapping.Dims;
 import org.featmap.ml.mapping.MappingModel;
 import org.featmap.ml.mapping.Safetensors;
+import org.featmap.ml.mapping.StateDictInit;
 import org.featmap.ml.normstats.NormStats;
 
 /**
@@ -58,17 +59,56 @@ public final class TrainStage {
    * Test-only variations of a run (parity with PyTorch): hidden sizes, dropout on/off, and a hook
    * that overwrites the initial weights (e.g. with PyTorch's) before the first step.
    */
-  record Variant(Dims dims, boolean dropout, Consumer<MappingModel> init, int microBatch) {
-    static final Variant SPEC = new Variant(Dims.SPEC, true, m -> {}, 0);
+  record Variant(Dims dims, boolean dropout, Consumer<MappingModel> init, int microBatch, DataSplit split) {
+    static final Variant SPEC = new Variant(Dims.SPEC, true, m -> {}, 0, null);
 
     Variant(Dims dims, boolean dropout, Consumer<MappingModel> init) {
-      this(dims, dropout, init, 0);
+      this(dims, dropout, init, 0, null);
     }
+
+    Variant(Dims dims, boolean dropout, Consumer<MappingModel> init, int microBatch) {
+      this(dims, dropout, init, microBatch, null);
+    }
+  }
+
+  /**
+   * How a standalone run starts, to reproduce a PyTorch run step by step (issue #16): initial weights from a
+   * safetensors file in the reference's key layout (null: the seeded PyTorch-style init), the heads of a
+   * transformer file, dropout on or off, and a given batch order (null: spec §6.2's subset and split).
+   */
+  public record Start(Path init, int heads, boolean dropout, DataSplit order) {
+    public static final Start REFERENCE = new Start(null, Dims.SPEC.heads(), true, null);
   }
 
   public static TrainResult run(
       TrainOptions o, PairDataset data, Optional<NormStats> norm, TrainListener listener) throws IOException {
     return run(o, data, norm, listener, Variant.SPEC);
+  }
+
+  public static TrainResult run(
+      TrainOptions o, PairDataset data, Optional<NormStats> norm, TrainListener listener, Start start) throws IOException {
+    if (start.order() != null) {
+      for (int[] part : new int[][] {start.order().train(), start.order().val()})
+        for (int i : part)
+          if (i < 0 || i >= data.size())
+            throw new IllegalArgumentException("batch order: pair " + i + " is not one of the " + data.size() + " pairs of " + o.manipulation());
+    }
+    if (start.init() == null) return run(o, data, norm, listener, new Variant(Dims.SPEC, start.dropout(), m -> {}, 0, start.order()));
+    Dims dims;
+    Map<String, NDArray> sd;
+    try (NDManager probe = NDManager.newBaseManager(Device.cpu())) {
+      sd = StateDictInit.read(start.init(), probe);
+      dims = StateDictInit.dims(o.modelType(), sd, start.heads(), start.init());
+    }
+    Variant v = new Variant(dims, start.dropout(), model -> {
+      Device on = model.stateDict().values().iterator().next().getDevice(); // load where the model lives (engine-op copies)
+      try (NDManager m = NDManager.newBaseManager(on)) {
+        StateDictInit.load(model, StateDictInit.read(start.init(), m), start.init());
+      } catch (IOException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
+      }
+    }, 0, start.order());
+    return run(o, data, norm, listener, v);
   }
 
   static TrainResult run(
@@ -82,7 +122,7 @@ public final class TrainStage {
       throw new IllegalArgumentException(
           "norm stats " + norm.get().featKey() + " have " + norm.get().channels() + " channels, the features " + c);
     }
-    DataSplit split = DataSplit.of(data.size(), o.subsetSize(), o.valRatio());
+    DataSplit split = variant.split() != null ? variant.split() : DataSplit.of(data.size(), o.subsetSize(), o.valRatio());
     int trainBatches = split.train().length / o.batchSize(); // drop_last
     if (trainBatches < 1 || split.val().length < 1) {
       throw new IllegalArgumentException(

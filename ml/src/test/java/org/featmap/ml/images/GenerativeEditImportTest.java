@@ -40,26 +40,46 @@ class GenerativeEditImportTest {
   @Test
   void importsEditsIntoTheQwenFolderWithResizedSources(@TempDir Path tmp) throws Exception {
     Path data = tmp.resolve("SYN");
-    SyntheticDataset.generate(data, 2, 2, 0, 5L, 100);
+    SyntheticDataset.generate(data, 2, 2, 1, 5L, 100);
     Path edits = tmp.resolve("edits");
-    Files.createDirectories(edits.resolve("sub"));
+    Path train = edits.resolve("train");
+    Files.createDirectories(train.resolve("sub"));
     RgbImage edit = FixtureRandom.image(8, 64, 64);
-    ImageCodec.write(edit, edits.resolve("00001_qwen_Show_the_bird_gently_preening_one_wing_in_the_same_0.jpg"), ImageFormat.JPG);
-    ImageCodec.write(edit, edits.resolve("sub/00003_qwen_Show_the_bird_gently_preening_one_wing,_in_the_same_pose_and_background,_without_changing_species_or_plumage._0.png"), ImageFormat.PNG);
-    ImageCodec.write(edit, edits.resolve("00099_Preening_one_wing.jpg"), ImageFormat.JPG);
-    Files.write(edits.resolve("00002_qwen_Make_it_pink_0.jpg"), new byte[] {1, 2});
+    ImageCodec.write(edit, train.resolve("00001_qwen_Show_the_bird_gently_preening_one_wing_in_the_same_0.jpg"), ImageFormat.JPG);
+    ImageCodec.write(edit, train.resolve("sub/00003_qwen_Show_the_bird_gently_preening_one_wing,_in_the_same_pose_and_background,_without_changing_species_or_plumage._0.png"), ImageFormat.PNG);
+    ImageCodec.write(edit, train.resolve("00099_Preening_one_wing.jpg"), ImageFormat.JPG);
+    ImageCodec.write(edit, train.resolve("00002_Open_beak_call.jpg"), ImageFormat.JPG);
+    Files.write(train.resolve("00002_qwen_Make_it_pink_0.jpg"), new byte[] {1, 2});
+    // the test split's edits (ids 00005, 00006) are another node's: not read, not failures of this one
+    Path test = Files.createDirectories(edits.resolve("augmented_test/x"));
+    ImageCodec.write(edit, test.resolve("00005_Preening_one_wing.jpg"), ImageFormat.JPG);
+    ImageCodec.write(edit, test.resolve("00006_Preening_one_wing.jpg"), ImageFormat.JPG);
     GenerativeEditImport.Report r = GenerativeEditImport.run(new GenerativeEditImport.Options(
-        edits, data, "train", tmp.resolve("out"), ImageFormat.JPG, -1, 288, null));
+        edits, data, "train", tmp.resolve("out"), ImageFormat.JPG, -1, 288, List.of("Preening_one_wing"), null));
     assertEquals(2, r.imported());
     assertEquals(2, r.sourcesResized());
     assertEquals(Map.of("Preening_one_wing", 2), r.perEdit());
-    assertEquals(2, r.failures().size(), r.failures().toString());
+    assertEquals(3, r.failures().size(), r.failures().toString());
     Path q1 = tmp.resolve("out/augmented_train").resolve(SyntheticDataset.className(0)).resolve(GenerativeEditImport.QWEN_DIR);
     Path q2 = tmp.resolve("out/augmented_train").resolve(SyntheticDataset.className(1)).resolve(GenerativeEditImport.QWEN_DIR);
     assertEquals(List.of("00001_Preening_one_wing.jpg", "00001_resized.jpg"), list(q1));
     assertEquals(List.of("00003_Preening_one_wing.jpg", "00003_resized.jpg"), list(q2));
     assertEquals(64, ImageCodec.decode(q2.resolve("00003_Preening_one_wing.jpg")).width(), "edits are not resized here");
     assertTrue(r.failures().stream().anyMatch(f -> f.contains("00099_Preening_one_wing.jpg: id '00099'")), r.failures().toString());
+    assertTrue(r.failures().stream().anyMatch(f -> f.contains("00002_Open_beak_call.jpg: edit 'Open_beak_call' is not one of the configured prompts")),
+        r.failures().toString());
+
+    GenerativeEditImport.Report t = GenerativeEditImport.run(new GenerativeEditImport.Options(
+        edits, data, "test", tmp.resolve("out"), ImageFormat.JPG, -1, 288, List.of(), null));
+    assertEquals(2, t.imported(), "augmented_test/ is the test split's folder");
+    assertEquals(List.of(), t.failures());
+  }
+
+  @Test
+  void anImportFolderWithoutTheSplitFolderIsOneLine(@TempDir Path tmp) throws Exception {
+    Files.createDirectories(tmp.resolve("edits/flat"));
+    var e = assertThrows(java.io.IOException.class, () -> GenerativeEditImport.splitDir(tmp.resolve("edits"), "test"));
+    assertTrue(e.getMessage().contains("no test/ (or augmented_test/) folder"), e.getMessage());
   }
 
   private static List<String> list(Path dir) throws Exception {
