@@ -77,6 +77,9 @@ public final class SweepActivitiesImpl implements SweepActivities {
   public String openExecutionRun(SweepRequest request, String executionId) {
     try {
       return openExecutionRun(tracker, request, executionId);
+    } catch (org.featmap.activities.tracking.MlflowApiException e) {
+      // refused (4xx, or the artifact store's 403): the same request will be refused again
+      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(e.getMessage(), "TrackingRefused");
     } catch (IOException e) {
       throw Activity.wrap(e);
     }

@@ -349,6 +349,9 @@ public final class MlflowTracker implements Tracker, AutoCloseable {
       try {
         s3().putObject(p -> p.bucket(bucket).key(key), RequestBody.fromFile(file));
       } catch (SdkException e) {
+        if (e instanceof software.amazon.awssdk.services.s3.model.S3Exception s3e && s3e.statusCode() == 403) // bad credentials: no retry fixes them
+          throw MlflowApiException.artifactStoreRefused("upload artifact s3://" + bucket + "/" + key, 403,
+              s3e.awsErrorDetails() == null ? "AccessDenied" : s3e.awsErrorDetails().errorCode());
         IOException io = S3Clients.translate("upload artifact s3://" + bucket + "/" + key, e);
         throw io instanceof StoreUnavailableException ? new TrackerUnavailableException(io.getMessage(), e) : io;
       }

@@ -43,7 +43,7 @@ class MlflowOutageIT {
         String exp = api.experimentId(name);
         if (exp == null) return false;
         for (JsonNode r : api.runs(exp)) {
-          if (MlflowRuns.tag(r, "mlflow.parentRunId") != null && MlflowRuns.metricKeys(r).contains("val_loss")) {
+          if ("train".equals(MlflowRuns.tag(r, "featmap.stage")) && MlflowRuns.metricKeys(r).contains("val_loss")) {
             child[0] = MlflowRuns.id(r);
             return true;
           }
@@ -72,9 +72,12 @@ class MlflowOutageIT {
     List<JsonNode> runs = api.runs(exp);
     Map<String, Integer> perCellKey = new TreeMap<>();
     for (JsonNode r : runs) perCellKey.merge(String.valueOf(MlflowRuns.tag(r, "featmap.cellKey")), 1, Integer::sum);
-    assertEquals(2, runs.size(), "the sweep run and one training run: " + perCellKey);
+    // Issue #19: every node of the execution has its own run (6 nodes), plus the sweep run (no cellKey).
+    assertEquals(7, runs.size(), "the sweep run and one run per node: " + perCellKey);
     perCellKey.forEach((k, n) -> assertEquals(1, n, "MLflow runs with featmap.cellKey " + k));
-    JsonNode train = runs.stream().filter(r -> MlflowRuns.tag(r, "mlflow.parentRunId") != null).findFirst().orElseThrow();
+    List<JsonNode> trains = runs.stream().filter(r -> "train".equals(MlflowRuns.tag(r, "featmap.stage"))).toList();
+    assertEquals(1, trains.size(), "one training run: " + perCellKey);
+    JsonNode train = trains.get(0);
     assertEquals("FINISHED", train.path("info").path("status").asText(), train.toString());
     TreeSet<Long> steps = steps(api, mlflow, MlflowRuns.id(train));
     JsonNode best = train.path("data").path("metrics");

@@ -35,6 +35,10 @@ class SecretsIT {
       rnd.nextBytes(b);
       secrets.put(name, "zz" + HexFormat.of().formatHex(b) + "zz");
     }
+    // MLflow keeps run artifacts in the local S3 server, which accepts only its own secret key: the run
+    // must use (and must not leak) that one.
+    String s3Secret = System.getenv("AWS_SECRET_ACCESS_KEY");
+    if (s3Secret != null && !s3Secret.isBlank()) secrets.put("AWS_SECRET_ACCESS_KEY", s3Secret);
     Path store = tmp.resolve("store");
     Path hist = tmp.resolve("histories");
     Path cfg = TinySweep.write(tmp, "secrets", store, 4, 2);
