@@ -188,6 +188,21 @@ class MlflowTrackerIT {
   }
 
   @Test
+  void artifactStoreRefusingTheCredentialsIsNotRetried() throws Exception {
+    String run = newRun("bad-credentials");
+    Path file = Files.writeString(tmp.resolve("refused.txt"), "x");
+    var wrong = software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(System.getenv("AWS_ACCESS_KEY_ID"), "not-the-secret"));
+    try (S3Client s3 = S3Clients.create(URI.create(System.getenv("MLFLOW_S3_ENDPOINT_URL")), "us-east-1", true, wrong);
+        MlflowTracker refused = new MlflowTracker(Services.mlflowUri(), System.getenv(), s3, "featmap-it")) {
+      MlflowApiException e = assertThrows(MlflowApiException.class, () -> refused.logArtifact(run, null, file));
+      assertEquals(403, e.status(), e.getMessage());
+      assertTrue(e.getMessage().contains("AWS_SECRET_ACCESS_KEY"), e.getMessage());
+      assertFalse(e.getMessage().contains("not-the-secret"), e.getMessage());
+    }
+  }
+
+  @Test
   void secretsNeverReachTheServer() throws Exception {
     String run = newRun("secrets");
     assertThrows(SecretLeakException.class, () -> tracker.logParams(run, Map.of("hf_token", "anything")));
