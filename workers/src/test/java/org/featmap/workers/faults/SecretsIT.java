@@ -47,6 +47,10 @@ class SecretsIT {
     if (mlflow != null) args.addAll(List.of("--mlflow", mlflow.toString()));
     Map<String, String> env = new LinkedHashMap<>(secrets);
     env.put("AWS_ACCESS_KEY_ID", System.getenv().getOrDefault("AWS_ACCESS_KEY_ID", "featmap-local"));
+    // Cli drops MLFLOW_* (featmap finds infra/local's MLflow itself); with --mlflow the run's artifacts
+    // need the S3 endpoint of that server given explicitly, as a user would.
+    String s3Endpoint = System.getenv("MLFLOW_S3_ENDPOINT_URL");
+    if (mlflow != null && s3Endpoint != null) env.put("MLFLOW_S3_ENDPOINT_URL", s3Endpoint);
     env.put("FEATMAP_DEBUG", "1"); // stack traces too, if any
     Path log = tmp.resolve("run.log");
     assertEquals(0, Cli.run(args, env, log, Duration.ofMinutes(3)), Cli.tail(log));
