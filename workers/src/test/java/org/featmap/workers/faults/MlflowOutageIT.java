@@ -29,6 +29,8 @@ class MlflowOutageIT {
     String name = "mlflowout-" + System.currentTimeMillis();
     int epochs = 30;
     Path cfg = TinySweep.write(dir, name, dir.resolve("store"), 16, epochs);
+    // no worker is killed here: a generous heartbeat keeps a loaded machine from timing attempts out
+    Files.writeString(cfg, Files.readString(cfg).replace("heartbeat_seconds: 5", "heartbeat_seconds: 120"));
     Path log = dir.resolve("run.log");
     MlflowRuns api = new MlflowRuns(mlflow);
     long t0 = System.nanoTime();

@@ -42,6 +42,8 @@ class SecretsIT {
     Path store = tmp.resolve("store");
     Path hist = tmp.resolve("histories");
     Path cfg = TinySweep.write(tmp, "secrets", store, 4, 2);
+    // no worker is killed here: a generous heartbeat keeps a loaded machine from timing attempts out
+    Files.writeString(cfg, Files.readString(cfg).replace("heartbeat_seconds: 5", "heartbeat_seconds: 120"));
     URI mlflow = FaultServices.mlflowIfRunning();
     List<String> args = new ArrayList<>(List.of("run", cfg.toString(), "--record-history", Files.createDirectories(hist).resolve("sweep.json").toString()));
     if (mlflow != null) args.addAll(List.of("--mlflow", mlflow.toString()));
