@@ -84,6 +84,17 @@ public final class TransformerMapping extends MappingModel {
     attention = a;
   }
 
+  private boolean weightDropout = true;
+
+  /**
+   * Memory benchmark only (AttentionBench): the fused attention without its weight dropout, every other
+   * dropout on — what a CUDA step holds, whose memory-efficient kernel drops weights without storing a mask,
+   * measured on a CPU (where dropout forces the math path).
+   */
+  void setWeightDropout(boolean on) {
+    weightDropout = on;
+  }
+
   private NDArray selfAttention(NDArray t, NDArray[] l, boolean training) {
     Shape s = t.getShape();
     long b = s.get(0), n = s.get(1);
@@ -96,7 +107,7 @@ public final class TransformerMapping extends MappingModel {
     NDArray o;
     if (attention == Attention.FUSED) {
       NDArray k = parts.get(1).reshape(b, n, HEADS, D / HEADS).transpose(0, 2, 1, 3);
-      boolean drop = masks.active(training);
+      boolean drop = weightDropout && masks.active(training);
       o = FusedAttention.attend(q, k, v, drop ? ATTENTION_DROPOUT : 0, drop ? masks.kernelSeeds() : null);
     } else {
       NDArray k = parts.get(1).reshape(b, n, HEADS, D / HEADS).transpose(0, 2, 3, 1);
