@@ -5,10 +5,11 @@
 # scaled_dot_product_attention (ml AttentionBench) vs PyTorch 2.7.1 (attention_torch.py), in one run, 2 threads each.
 # Also: the fused path without the attention weights' dropout (what a CUDA step keeps) and batch 2, for the
 # per-sample memory that TrainStage.microBatch budgets; the explicit attention at feat1 (the path before #15).
+# First-step memory (the figure compared) = peak over a fresh process's first step; warm step = after a VmHWM reset.
 # Usage: [FEAT0=0] bench/train/attention.sh [steps]   (takes the bench lock, and the big-memory lock for feat0)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-STEPS="${1:-3}"
+STEPS="${1:-2}"
 OUT=bench/out/train
 mkdir -p "$OUT"
 source bench/classpath.sh
@@ -31,22 +32,24 @@ one() { # side hw batch p steps [mode]
 }
 ratio() { # java line, python line
   local jp jt pp pt
-  jp=$(sed -E 's/.*step_peak_MB ([0-9]+).*/\1/' <<<"$1"); jt=$(sed -E 's/.* step_s ([0-9.]+).*/\1/' <<<"$1")
-  pp=$(sed -E 's/.*step_peak_MB ([0-9]+).*/\1/' <<<"$2"); pt=$(sed -E 's/.* step_s ([0-9.]+).*/\1/' <<<"$2")
+  jp=$(sed -E 's/.*first_step_peak_MB ([0-9]+).*/\1/' <<<"$1"); jt=$(sed -E 's/.* step_s ([0-9.]+).*/\1/' <<<"$1")
+  pp=$(sed -E 's/.*first_step_peak_MB ([0-9]+).*/\1/' <<<"$2"); pt=$(sed -E 's/.* step_s ([0-9.]+).*/\1/' <<<"$2")
+  local jw pw; jw=$(sed -E 's/.* step_peak_MB ([0-9]+).*/\1/' <<<"$1"); pw=$(sed -E 's/.* step_peak_MB ([0-9]+).*/\1/' <<<"$2")
   local jP pP; jP=$(sed -E 's/.*process_peak_MB ([0-9]+).*/\1/' <<<"$1"); pP=$(sed -E 's/.*process_peak_MB ([0-9]+).*/\1/' <<<"$2")
-  printf '  => step memory Java/PyTorch %.2f, process peak %.2f, speed (PyTorch time / Java time) %.2f\n' \
-    "$(bc -l <<<"$jp / $pp")" "$(bc -l <<<"$jP / $pP")" "$(bc -l <<<"$pt / $jt")" | tee -a "$RES"
+  printf '  => memory Java/PyTorch: first step %.2f, warm step %.2f, process peak %.2f; speed (PyTorch time / Java time) %.2f\n' \
+    "$(bc -l <<<"$jp / $pp")" "$(bc -l <<<"$jw / ($pw + 1)")" "$(bc -l <<<"$jP / $pP")" "$(bc -l <<<"$pt / $jt")" | tee -a "$RES"
 }
-sides=(36)
-[ "${FEAT0:-1}" = 1 ] && sides+=(72)
-for hw in "${sides[@]}"; do
-  steps="$STEPS"; [ "$hw" -ge 72 ] && steps=2
+block() { # hw steps
   for p in 0.2 0.0; do
-    j=$(one java "$hw" 1 "$p" "$steps"); py=$(one python "$hw" 1 "$p" "$steps"); ratio "$j" "$py"
+    j=$(one java "$1" 1 "$p" "$2"); py=$(one python "$1" 1 "$p" "$2"); ratio "$j" "$py"
   done
-  one java "$hw" 1 0.2 "$steps" fused-gpu-proxy >/dev/null
-  one java "$hw" 2 0.0 "$steps" >/dev/null
-done
+  one java "$1" 1 0.2 "$2" fused-gpu-proxy >/dev/null
+}
+block 36 "$STEPS"
+# per-sample slope (batch 2) and the explicit attention (the path before #15) at feat1
+one java 36 2 0.2 "$STEPS" >/dev/null
+one java 36 2 0.2 "$STEPS" fused-gpu-proxy >/dev/null
 one java 36 1 0.2 "$STEPS" explicit >/dev/null
 one java 36 1 0.0 "$STEPS" explicit >/dev/null
+[ "${FEAT0:-1}" = 1 ] && block 72 2
 echo "results: $RES"

@@ -1,7 +1,7 @@
 """PyTorch anchor of bench/train/attention.sh (issue #15): training steps of the reference's transformer mapping
 (nn.TransformerEncoder d 512, 8 heads, FFN 1024, 4 layers, batch_first, post-norm; input/output projections from
 C channels; spec §5.5) on one H×W map, COMBINED loss, AdamW — the same step as ml's AttentionBench.
-Process peak = the largest VmHWM; "step" memory = VmHWM over the steps after the first (reset through
+Process peak = the largest VmHWM; first-step memory = VmHWM after step 0 minus VmRSS before it; "step" memory = VmHWM over the steps after the first (reset through
 /proc/self/clear_refs) minus VmRSS before them: what a steady-state step adds.
 Usage: attention_torch.py C H W B DROPOUT STEPS → one line."""
 import gc
@@ -56,6 +56,8 @@ def main():
         sys.exit("STEPS >= 2: one warm-up step, then the measured ones")
     secs = []
     first_peak = before = 0
+    gc.collect()
+    start = kb("VmRSS")
     for s in range(steps):
         if s == 1:  # as AttentionBench: step 0 warms up, then VmHWM is reset
             first_peak = kb("VmHWM")
@@ -73,7 +75,8 @@ def main():
     peak = kb("VmHWM")
     warm = sorted(secs[1:])
     print(f"python torch-{torch.__version__.split('+')[0]} tokens {h * w} p {p:.1f} batch {b}: "
-          f"process_peak_MB {max(first_peak, peak) // 1024} rss_before_MB {before // 1024} "
+          f"process_peak_MB {max(first_peak, peak) // 1024} rss_start_MB {start // 1024} "
+          f"first_step_peak_MB {(first_peak - start) // 1024} rss_before_MB {before // 1024} "
           f"step_peak_MB {(peak - before) // 1024} first_step_s {secs[0]:.2f} step_s {warm[len(warm) // 2]:.2f}")
 
 if __name__ == "__main__":

@@ -19,7 +19,8 @@ import org.featmap.ml.train.Losses;
  * Issue #15 benchmark (bench/train/attention.sh, anchor bench/train/attention_torch.py): training steps of
  * the spec's transformer (d 512, 8 heads, FFN 1024, 4 layers) with input/output projections from C
  * channels on one H×W map (batch B), COMBINED loss, AdamW — the TrainStage step (an NDScope around it).
- * Process peak = the largest VmHWM; "step" memory = VmHWM over the steps after the first (VmHWM reset through
+ * Process peak = the largest VmHWM; first-step memory = VmHWM after step 0 minus VmRSS before it (a fresh
+ * process: includes one-time allocations such as thread pools); "step" memory = VmHWM over the steps after the first (VmHWM reset through
  * /proc/self/clear_refs) minus VmRSS before them, i.e. what a steady-state step adds to a warm process.
  *
  * <p>Usage: AttentionBench C H W B DROPOUT(0.2|0.0) STEPS MODE(fused|explicit|fused-gpu-proxy). fused-gpu-proxy:
@@ -64,6 +65,8 @@ public final class AttentionBench {
       // then VmHWM is reset (clear_refs 5) so "step" memory is what a steady-state step adds to the RSS before it
       double[] secs = new double[steps];
       long firstPeak = 0, before = 0;
+      System.gc();
+      long start = kb("VmRSS");
       for (int s = 0; s < steps; s++) {
         if (s == 1) {
           firstPeak = kb("VmHWM");
@@ -89,8 +92,8 @@ public final class AttentionBench {
       double[] warm = Arrays.copyOfRange(secs, 1, steps);
       Arrays.sort(warm);
       System.out.printf(
-          "java %s tokens %d p %.1f batch %d: process_peak_MB %d rss_before_MB %d step_peak_MB %d first_step_s %.2f step_s %.2f%n",
-          mode, h * w, p, bs, Math.max(firstPeak, peak) / 1024, before / 1024, (peak - before) / 1024, secs[0],
+          "java %s tokens %d p %.1f batch %d: process_peak_MB %d rss_start_MB %d first_step_peak_MB %d rss_before_MB %d step_peak_MB %d first_step_s %.2f step_s %.2f%n",
+          mode, h * w, p, bs, Math.max(firstPeak, peak) / 1024, start / 1024, (firstPeak - start) / 1024, before / 1024, (peak - before) / 1024, secs[0],
           warm[warm.length / 2]);
     }
   }
