@@ -3,8 +3,11 @@
 # AdamW) in Java/DJL (TrainBench) vs PyTorch (bench_torch.py), both with 2 intra-op threads.
 # Usage: [GRID=1] bench/train/run.sh [batches] [warmup]   (from anywhere; builds ml's test classes offline)
 # GRID=1: every model type on every layer shape of the paper (slow: ~20 min on 2 cores with 2 1).
+# ATTENTION=1: instead, the issue #15 transformer step at feat1/feat0 (bench/train/attention.sh [steps]; ~15 min,
+# 12 GB at feat0 under the big-memory lock): `ATTENTION=1 bench/run.sh train`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+if [[ "${ATTENTION:-0}" == 1 ]]; then exec bench/train/attention.sh "$@"; fi
 BATCHES="${1:-8}"
 WARMUP="${2:-2}"
 OUT=bench/out/train

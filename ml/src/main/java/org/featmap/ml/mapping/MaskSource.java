@@ -85,6 +85,28 @@ public final class MaskSource {
     }
   }
 
+  /** Whether a dropout call in this forward drops anything (training and not switched off). */
+  boolean active(boolean training) {
+    return training && enabled;
+  }
+
+  /**
+   * Generator seeds for one dropout call of a kernel that draws its own randomness (the fused attention,
+   * FusedAttention): one per sample of the forwarded micro-batch, from (step seed, this call, sample) as for
+   * the masks drawn here, so resumed runs and micro-batch splits draw the same values.
+   */
+  long[] kernelSeeds() {
+    if (samples < 1) {
+      throw new IllegalStateException("dropout seeds requested outside a training forward");
+    }
+    int c = call++;
+    long[] seeds = new long[samples];
+    for (int i = 0; i < samples; i++) {
+      seeds[i] = mix(stepSeed, c, sampleOffset + i);
+    }
+    return seeds;
+  }
+
   static long mix(long stepSeed, int call, int sample) {
     long z = stepSeed ^ (0x9E3779B97F4A7C15L * (call + 1)) ^ (0xC2B2AE3D27D4EB4FL * (sample + 1));
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;

@@ -16,6 +16,8 @@ import java.util.SplittableRandom;
  */
 public final class TransformerMapping extends MappingModel {
   public static final float DROPOUT = 0.2f;
+  /** The attention-weight dropout as the double the fused kernel takes (the reference's 0.2, not (double) 0.2f). */
+  private static final double ATTENTION_DROPOUT = 0.2;
   private static final float EPS = 1e-5f;
 
   private final NDArray[] inputProj;
@@ -69,6 +71,30 @@ public final class TransformerMapping extends MappingModel {
     return ModelType.TRANSFORMER;
   }
 
+  /**
+   * Which attention the layers run: libtorch's fused scaled_dot_product_attention (the reference's, and the
+   * default) or the explicit softmax(q·kᵀ/8)·v written as engine ops, kept as the parity reference of the
+   * fused path (FusedAttentionParityTest) — it holds every heads·tokens² intermediate until the step ends.
+   */
+  enum Attention { FUSED, EXPLICIT }
+
+  private Attention attention = Attention.FUSED;
+
+  void setAttention(Attention a) {
+    attention = a;
+  }
+
+  private boolean weightDropout = true;
+
+  /**
+   * Memory benchmark only (AttentionBench): the fused attention without its weight dropout, every other
+   * dropout on — what a CUDA step holds, whose memory-efficient kernel drops weights without storing a mask,
+   * measured on a CPU (where dropout forces the math path).
+   */
+  void setWeightDropout(boolean on) {
+    weightDropout = on;
+  }
+
   private NDArray selfAttention(NDArray t, NDArray[] l, boolean training) {
     Shape s = t.getShape();
     long b = s.get(0), n = s.get(1);
@@ -77,12 +103,19 @@ public final class TransformerMapping extends MappingModel {
     NDArray qkv = ai.djl.nn.core.Linear.linear(t, l[0], l[1]).singletonOrThrow();
     NDList parts = qkv.split(3, 2);
     NDArray q = parts.get(0).reshape(b, n, HEADS, D / HEADS).transpose(0, 2, 1, 3);
-    NDArray k = parts.get(1).reshape(b, n, HEADS, D / HEADS).transpose(0, 2, 3, 1);
     NDArray v = parts.get(2).reshape(b, n, HEADS, D / HEADS).transpose(0, 2, 1, 3);
-    // an owned scalar: autograd saves it for backward (Tensors.scalar)
-    NDArray attn = org.featmap.ml.Tensors.mul(q, 1f / (float) Math.sqrt(D / HEADS)).matMul(k).softmax(-1);
-    attn = masks.dropout(attn, DROPOUT, training);
-    NDArray o = attn.matMul(v).transpose(0, 2, 1, 3).reshape(b, n, D);
+    NDArray o;
+    if (attention == Attention.FUSED) {
+      NDArray k = parts.get(1).reshape(b, n, HEADS, D / HEADS).transpose(0, 2, 1, 3);
+      boolean drop = weightDropout && masks.active(training);
+      o = FusedAttention.attend(q, k, v, drop ? ATTENTION_DROPOUT : 0, drop ? masks.kernelSeeds() : null);
+    } else {
+      NDArray k = parts.get(1).reshape(b, n, HEADS, D / HEADS).transpose(0, 2, 3, 1);
+      // an owned scalar: autograd saves it for backward (Tensors.scalar)
+      NDArray attn = org.featmap.ml.Tensors.mul(q, 1f / (float) Math.sqrt(D / HEADS)).matMul(k).softmax(-1);
+      o = masks.dropout(attn, DROPOUT, training).matMul(v);
+    }
+    o = o.transpose(0, 2, 1, 3).reshape(b, n, D);
     return ai.djl.nn.core.Linear.linear(o, l[2], l[3]).singletonOrThrow();
   }
 

@@ -88,14 +88,24 @@ public final class AdamW {
     float stepSize = (float) (lr / bc1);
     for (Map.Entry<String, NDArray> e : params.entrySet()) {
       NDArray p = e.getValue();
-      NDArray g = p.getGradient();
       NDArray mk = m.get(e.getKey());
       NDArray vk = v.get(e.getKey());
-      p.muli((float) (1 - lr * weightDecay));
-      mk.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
-      vk.muli((float) beta2).addi(g.mul(g).muli((float) (1 - beta2)));
-      NDArray denom = vk.sqrt().divi((float) bc2Sqrt).addi((float) eps);
-      p.subi(mk.div(denom).muli(stepSize));
+      // the temporaries are closed here: DJL frees an NDArray only when it or its manager is closed, and the
+      // model's manager lives for the whole training, so unclosed they added 4 parameter-sized tensors to the
+      // RSS at every step (≈ 130 MB per step for the spec's transformer; AttentionBench, issue #15)
+      try (NDArray g = p.getGradient(); // a second handle on the .grad tensor: closing it frees the handle only
+          NDArray g1 = g.mul((float) (1 - beta1));
+          NDArray g2 = g.mul(g)) {
+        p.muli((float) (1 - lr * weightDecay));
+        mk.muli((float) beta1).addi(g1);
+        vk.muli((float) beta2).addi(g2.muli((float) (1 - beta2)));
+        try (NDArray denom = vk.sqrt()) { // of the updated second moment
+          denom.divi((float) bc2Sqrt).addi((float) eps);
+          try (NDArray upd = mk.div(denom)) {
+            p.subi(upd.muli(stepSize));
+          }
+        }
+      }
     }
   }
 
