@@ -13,7 +13,8 @@ public enum Stage {
   EDIT(1, true),
   EXTRACT(1, true),
   NORMSTATS(1, false),
-  TRAIN(2, true), // 2: dropout masks drawn per sample by the engine (MaskSource); owned autograd constants
+  TRAIN(3, true), // 2: dropout masks drawn per sample by the engine (MaskSource); owned autograd constants;
+                  // 3: transformer attention through the fused SDPA kernel, its dropout drawn by the kernel (issue #15)
   TEST(2, true), // 2: saves the decoder reconstructions (recon/) for classify_recon
   RECONSTRUCT(1, true),
   FINETUNE(2, true), // 2: RandAugment in the train augmentation (spec §8.1)
