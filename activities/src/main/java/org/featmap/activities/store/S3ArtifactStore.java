@@ -178,6 +178,23 @@ public final class S3ArtifactStore implements ArtifactStore {
     return out;
   }
 
+  /** One LIST of the node's prefix (1,000 keys a page): sizes without reading any object. */
+  @Override
+  public Map<String, Long> sizes(String stage, String key) throws IOException {
+    StorePaths.checkStageKey(stage, key);
+    String node = nodeKey(stage, key);
+    Map<String, Long> out = new java.util.TreeMap<>();
+    try {
+      for (S3Object o : listObjects(node)) {
+        String rel = o.key().substring(node.length());
+        if (!rel.equals(StorePaths.MANIFEST) && !rel.endsWith("/")) out.put(rel, o.size());
+      }
+    } catch (SdkException e) {
+      throw S3Clients.translate("list s3://" + config.bucket() + "/" + node, e);
+    }
+    return out;
+  }
+
   @Override
   public void close() {
     s3.close();
