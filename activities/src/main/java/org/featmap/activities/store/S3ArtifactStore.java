@@ -117,7 +117,8 @@ public final class S3ArtifactStore implements ArtifactStore {
     for (int attempt = 1; ; attempt++) {
       MessageDigest md = Sha256.digest();
       long[] count = new long[1];
-      try (InputStream in = new CountingDigestStream(source.open(), md, count)) {
+      IOException[] sourceFailure = new IOException[1];
+      try (InputStream in = new CountingDigestStream(source.open(), md, count, sourceFailure)) {
         S3TransferManager tm = transfers().tm;
         Upload up = tm.upload(UploadRequest.builder()
             .putObjectRequest(p -> p.bucket(config.bucket()).key(objectKey))
@@ -126,8 +127,8 @@ public final class S3ArtifactStore implements ArtifactStore {
         up.completionFuture().join();
       } catch (CompletionException | SdkException e) {
         abortUnfinished(objectKey);
+        if (sourceFailure[0] != null) throw sourceFailure[0]; // reading our own file failed, not S3: not retried here
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-        if (cause instanceof IOException io && !(cause instanceof StoreUnavailableException)) throw io; // the source failed
         IOException io = S3Clients.translate(what, cause);
         if (!(io instanceof StoreUnavailableException) || attempt >= TRANSFER_ATTEMPTS) throw io;
         backoff(attempt, what, io);
@@ -144,7 +145,14 @@ public final class S3ArtifactStore implements ArtifactStore {
       var list = s3.listMultipartUploads(l -> l.bucket(config.bucket()).prefix(objectKey));
       for (var u : list.uploads()) {
         if (!u.key().equals(objectKey)) continue;
-        s3.abortMultipartUpload(x -> x.bucket(config.bucket()).key(objectKey).uploadId(u.uploadId()));
+        try {
+          s3.abortMultipartUpload(x -> x.bucket(config.bucket()).key(objectKey).uploadId(u.uploadId()));
+        } catch (software.amazon.awssdk.services.s3.model.NoSuchUploadException e) {
+          continue; // the CRT aborted it already (S3Proxy's filesystem provider still lists the remnants)
+        } catch (S3Exception e) {
+          if (e.statusCode() == 404) continue;
+          throw e;
+        }
         LOG.info("aborted the unfinished multipart upload {} of s3://{}/{}", u.uploadId(), config.bucket(), objectKey);
       }
     } catch (SdkException e) {
@@ -344,16 +352,24 @@ public final class S3ArtifactStore implements ArtifactStore {
   private static final class CountingDigestStream extends java.io.FilterInputStream {
     private final MessageDigest md;
     private final long[] count;
+    private final IOException[] failure;
 
-    CountingDigestStream(InputStream in, MessageDigest md, long[] count) {
+    CountingDigestStream(InputStream in, MessageDigest md, long[] count, IOException[] failure) {
       super(in);
       this.md = md;
       this.count = count;
+      this.failure = failure;
     }
 
     @Override
     public int read() throws IOException {
-      int b = in.read();
+      int b;
+      try {
+        b = in.read();
+      } catch (IOException e) {
+        failure[0] = e;
+        throw e;
+      }
       if (b >= 0) {
         md.update((byte) b);
         count[0]++;
@@ -363,7 +379,13 @@ public final class S3ArtifactStore implements ArtifactStore {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
+      int n;
+      try {
+        n = in.read(b, off, len);
+      } catch (IOException e) {
+        failure[0] = e;
+        throw e;
+      }
       if (n > 0) {
         md.update(b, off, n);
         count[0] += n;
