@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       StatusCommand.class,
       CancelCommand.class,
+      VerifyCommand.class,
       WorkerCommand.class,
       IngestCommands.Ingest.class,
       StageCommands.Synth.class,

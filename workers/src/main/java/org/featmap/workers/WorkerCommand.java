@@ -29,8 +29,14 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--work", description = "local scratch folder for non-local stores")
   Path work;
 
+  @Option(names = "--input-cache", description = "bound of the worker's cache of fetched inputs (LRU; e.g. 50g;"
+      + " default $FEATMAP_INPUT_CACHE or 20g); a remote store's inputs are kept under <work>/inputs")
+  String inputCache;
+
   @Override
   public Integer call() throws InterruptedException {
+    if (inputCache != null)
+      org.featmap.activities.stage.InputCache.setDefaultMaxBytes(org.featmap.activities.stage.InputCache.parseSize(inputCache, "--input-cache"));
     Tracking tracking = Tracking.choose(mlflow, null);
     System.err.println(tracking.message());
     Temporal t = server.connect();

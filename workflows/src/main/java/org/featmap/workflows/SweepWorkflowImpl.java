@@ -59,7 +59,17 @@ public final class SweepWorkflowImpl implements SweepWorkflow {
     String runId = request.tracking() ? openRun(bookkeeping, request) : null;
 
     List<String> stageKeys = graph.nodes().stream().map(n -> n.stage().id() + "/" + n.key()).toList();
-    Set<String> cachedKeys = new HashSet<>(bookkeeping.lookupCached(store, stageKeys));
+    // The cache check reads manifests only and heartbeats its progress (issue #13): its own options, so a
+    // worker lost mid-check is noticed in a minute and a large store is not cut off at 10 minutes. Options
+    // are not part of replay, so this needs no version marker.
+    SweepActivities cacheCheck = Workflow.newActivityStub(SweepActivities.class,
+        ActivityOptions.newBuilder()
+            .setTaskQueue(opts.queueOf("default"))
+            .setStartToCloseTimeout(Duration.ofHours(2))
+            .setHeartbeatTimeout(Duration.ofMinutes(2))
+            .setRetryOptions(io.temporal.common.RetryOptions.newBuilder().setMaximumAttempts(10).build())
+            .build());
+    Set<String> cachedKeys = new HashSet<>(cacheCheck.lookupCached(store, stageKeys));
     Set<String> cachedIds = new HashSet<>();
     for (Node n : graph.nodes()) if (cachedKeys.contains(n.stage().id() + "/" + n.key())) cachedIds.add(n.id());
 

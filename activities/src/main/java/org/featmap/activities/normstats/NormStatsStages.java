@@ -22,6 +22,14 @@ public final class NormStatsStages {
   private NormStatsStages() {}
 
   /** The feature store of one layer inside an extract node's folder. */
+  /**
+   * The feature store of one layer of the node's "features" input, fetching only that layer's files
+   * (issue #13 item 3: not the other layers of the extraction node).
+   */
+  public static Path layerStore(org.featmap.activities.stage.StageContext ctx, String layer) throws java.io.IOException {
+    return layerStore(ctx.inputDir("features", "features/" + layer + "/"), layer);
+  }
+
   public static Path layerStore(Path extractDir, String layer) {
     Path p = extractDir.resolve("features").resolve(layer);
     if (!Files.isDirectory(p)) throw new BadInputException("layer " + layer + " was not extracted (no " + p + ")");
@@ -42,7 +50,7 @@ public final class NormStatsStages {
 
   public static void normstats(StageContext ctx) throws Exception {
     String layer = ctx.str("layer");
-    try (FeatureStoreReader r = FeatureStoreReader.open(layerStore(ctx.inputDir("features"), layer))) {
+    try (FeatureStoreReader r = FeatureStoreReader.open(layerStore(ctx, layer))) {
       NormStats s = NormStatsStage.compute(rows(r), layer, ctx.str("dataset"), ctx.progress());
       write(s, ctx.outDir().resolve(FILE));
       ctx.summary("samples", s.n());

@@ -18,7 +18,6 @@ import org.featmap.core.contract.Progress;
 import org.featmap.core.graph.Stage;
 import org.featmap.core.store.ArtifactRef;
 import org.featmap.core.store.ArtifactStore;
-import org.featmap.core.store.CorruptArtifactException;
 import org.featmap.core.store.NodeManifest;
 import org.featmap.core.tracking.Tracker;
 import org.slf4j.Logger;
@@ -53,13 +52,14 @@ public final class NodeRunner {
     long start = System.nanoTime();
     Optional<NodeManifest> existing = store.manifest(task.stage(), task.key());
     if (existing.isPresent()) {
-      if (intact(store, existing.get())) {
+      Optional<String> problem = CacheCheck.problem(store, existing.get()); // manifest and sizes; bytes are checked where read
+      if (problem.isEmpty()) {
         // this execution lists the node too, linked to the run that computed it
         if (task.sweepRunId() != null && tracker != Tracker.NONE) NodeRuns.recordCached(tracker, task);
         StageMetrics.nodeFinished(task.stage(), true, (System.nanoTime() - start) / 1e9, existing.get().summary());
         return result(task, existing.get(), true, 0);
       }
-      LOG.warn("{}: cached outputs are corrupt; recomputing", task.nodeId());
+      LOG.warn("{}: cached outputs cannot be used ({}); recomputing", task.nodeId(), problem.get());
       store.delete(task.stage(), task.key());
     }
     deleteTree(work.resolve("out")); // a previous attempt's unpublished outputs
@@ -78,6 +78,7 @@ public final class NodeRunner {
       ctx.flushMetrics();
       ok = true;
     } finally {
+      ctx.release(); // the node's cached inputs may be evicted again
       if (!ok && ctx.runIdIfAny() != null) {
         try {
           ctx.flushMetrics(); // what the failed attempt measured (a retry does not log those steps again)
@@ -105,20 +106,6 @@ public final class NodeRunner {
   static NodeResult result(NodeTask task, NodeManifest m, boolean cached, long startedAt) {
     return new NodeResult(task.nodeId(), task.key(), cached, cached ? 0 : m.computeMillis(), m.summary(), m.failures(),
         cached ? 0 : startedAt);
-  }
-
-  /** True when every artifact of the manifest is present with its size and sha256. */
-  public static boolean intact(ArtifactStore store, NodeManifest m) throws IOException {
-    for (ArtifactRef r : m.artifacts().values()) {
-      try {
-        if (store instanceof LocalArtifactStore local) local.verify(r, local.pathOf(r));
-        else store.readBytes(r);
-      } catch (CorruptArtifactException e) {
-        LOG.warn("{}", e.getMessage());
-        return false;
-      }
-    }
-    return true;
   }
 
   private static Map<String, ArtifactRef> publish(NodeTask task, ArtifactStore store, Path out) throws IOException {

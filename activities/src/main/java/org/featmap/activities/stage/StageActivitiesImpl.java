@@ -50,6 +50,9 @@ public final class StageActivitiesImpl implements StageActivities {
       return NodeRunner.run(task, h, store, base, progress, tracker, checkpoint);
     } catch (BadInputException | ConfigException | IllegalArgumentException e) {
       throw ApplicationFailure.newNonRetryableFailure(task.nodeId() + ": " + e.getMessage(), "BadInput");
+    } catch (CorruptInputException e) {
+      // an input's bytes do not match its manifest: reading them again gives the same; its producer is un-committed
+      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), CorruptInputException.TYPE, e.producerNodeId());
     } catch (org.featmap.activities.tracking.MlflowApiException e) {
       // the tracking server refused the request (4xx): the same request will be refused again
       throw ApplicationFailure.newNonRetryableFailure(task.nodeId() + ": " + e.getMessage(), "TrackingRefused");

@@ -22,6 +22,7 @@ import org.featmap.activities.tracking.NodeRuns;
 import org.featmap.activities.tracking.SecretScrubber;
 import org.featmap.core.config.SweepConfig;
 import org.featmap.core.contract.NodeTask;
+import org.featmap.core.contract.Progress;
 import org.featmap.core.contract.SweepActivities;
 import org.featmap.core.contract.SweepRequest;
 import org.featmap.core.contract.SweepStatus;
@@ -53,23 +54,42 @@ public final class SweepActivitiesImpl implements SweepActivities {
 
   @Override
   public List<String> lookupCached(String storeUri, List<String> stageKeys) {
-    List<String> hits = new ArrayList<>();
-    try (ArtifactStore store = Stores.open(storeUri)) {
-      for (String sk : stageKeys) {
-        int slash = sk.indexOf('/');
-        String stage = sk.substring(0, slash);
-        String key = sk.substring(slash + 1);
-        Optional<NodeManifest> m = store.manifest(stage, key);
-        if (m.isEmpty()) continue;
-        if (NodeRunner.intact(store, m.get())) hits.add(sk);
-        else {
-          LOG.warn("{}/{}: a cached artifact no longer matches its sha256; the node will be recomputed", stage, key);
-          store.delete(stage, key);
-        }
-      }
+    var ctx = Activity.getExecutionContext();
+    try {
+      return lookupCached(storeUri, stageKeys, (done, total, ckpt) -> ctx.heartbeat(done));
     } catch (IOException e) {
       throw Activity.wrap(e);
     }
+  }
+
+  /** Requests in flight for the launch's cache check: manifests are small, so latency bounds it, not bandwidth. */
+  static final int LOOKUP_PARALLEL = 16;
+
+  /**
+   * The launch's cache check, callable without Temporal: manifests only (presence, code version, artifact
+   * list and sizes; {@link CacheCheck}), {@value #LOOKUP_PARALLEL} nodes at a time, progress as heartbeats.
+   * A broken commit is deleted (manifest first) so its node is recomputed.
+   */
+  public static List<String> lookupCached(String storeUri, List<String> stageKeys, Progress progress) throws IOException {
+    List<String> hits = new ArrayList<>();
+    long t0 = System.nanoTime();
+    int broken = 0;
+    try (ArtifactStore store = Stores.open(storeUri)) {
+      int parallel = store instanceof LocalArtifactStore ? 4 : LOOKUP_PARALLEL;
+      for (CacheCheck.Verdict v : CacheCheck.check(store, stageKeys, parallel, progress)) {
+        switch (v.outcome()) {
+          case HIT -> hits.add(v.stageKey());
+          case MISSING -> {}
+          case BROKEN -> {
+            broken++;
+            LOG.warn("{}: the cached node cannot be used ({}); it will be recomputed", v.stageKey(), v.reason());
+            store.delete(v.stage(), v.key());
+          }
+        }
+      }
+    }
+    LOG.info("cache check: {} of {} nodes cached, {} broken, in {} ms (manifests only)", hits.size(), stageKeys.size(), broken,
+        (System.nanoTime() - t0) / 1_000_000);
     return hits;
   }
 

@@ -114,12 +114,35 @@ public final class LocalArtifactStore implements ArtifactStore {
     return target;
   }
 
+  @Override
+  public void verify(ArtifactRef ref) throws IOException {
+    verify(ref, pathOf(ref));
+  }
+
   /** Checks size and sha256 of a stored file against its reference. */
   public void verify(ArtifactRef ref, Path p) throws IOException {
     if (!Files.exists(p)) throw new CorruptArtifactException(ref, "<missing>");
     if (Files.size(p) != ref.bytes()) throw new CorruptArtifactException(ref, "<size " + Files.size(p) + ">");
     String sha = Sha256.ofFile(p);
     if (!sha.equals(ref.sha256())) throw new CorruptArtifactException(ref, sha);
+  }
+
+  /** Files verified by this process: (path, size, mtime, sha256). Bounded; cleared when full. */
+  private static final java.util.Set<String> VERIFIED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * Verifies a stored file once per process (issue #13 item 2: the hash is checked where the bytes are
+   * read, not by re-reading the store at every launch): a file whose size or modification time changed
+   * since is hashed again.
+   */
+  public void verifyOnce(ArtifactRef ref) throws IOException {
+    Path p = pathOf(ref);
+    if (!Files.exists(p)) throw new CorruptArtifactException(ref, "<missing>");
+    String id = p + "|" + Files.size(p) + "|" + Files.getLastModifiedTime(p).toMillis() + "|" + ref.sha256();
+    if (VERIFIED.contains(id)) return;
+    verify(ref, p);
+    if (VERIFIED.size() > 200_000) VERIFIED.clear();
+    VERIFIED.add(id);
   }
 
   @Override
@@ -172,6 +195,25 @@ public final class LocalArtifactStore implements ArtifactStore {
         return FileVisitResult.CONTINUE;
       }
     });
+  }
+
+  @Override
+  public java.util.Map<String, Long> sizes(String stage, String key) throws IOException {
+    Path dir = nodeDir(stage, key);
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    if (!Files.exists(dir)) return out;
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
+        String rel = dir.relativize(p).toString().replace('\\', '/');
+        if (rel.equals(MANIFEST) || rel.endsWith(".tmp")) continue;
+        try {
+          out.put(rel, Files.size(p));
+        } catch (NoSuchFileException e) {
+          // removed while listing (a concurrent delete): not there
+        }
+      }
+    }
+    return out;
   }
 
   @Override

@@ -68,6 +68,18 @@ public final class S3Clients {
     return new IOException(what + ": " + firstLine(e.getMessage()), e);
   }
 
+  /** As {@link #translate(String, SdkException)} for what a CRT transfer fails with. */
+  public static IOException translate(String what, Throwable e) {
+    if (e instanceof SdkException sdk) {
+      // the CRT reports its own transport errors inside an SdkClientException; an S3 answer as S3Exception
+      return translate(what, sdk);
+    }
+    if (e instanceof software.amazon.awssdk.crt.CrtRuntimeException || e instanceof IOException) {
+      return new StoreUnavailableException(what + ": " + firstLine(e.getMessage()), e);
+    }
+    return new IOException(what + ": " + firstLine(String.valueOf(e.getMessage())), e);
+  }
+
   static String firstLine(String s) {
     if (s == null) return "";
     int nl = s.indexOf('\n');

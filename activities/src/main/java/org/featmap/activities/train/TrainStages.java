@@ -38,7 +38,7 @@ public final class TrainStages {
     String layer = ctx.str("layer");
     String manip = ctx.str("manipulation");
     JsonNode t = ctx.params().get("training");
-    Path features = NormStatsStages.layerStore(ctx.inputDir("features"), layer);
+    Path features = NormStatsStages.layerStore(ctx, layer);
     Optional<NormStats> norm = norm(ctx);
     Tracker tracker = ctx.tracker();
     String run = ctx.trackingRun(); // its params (coordinates and training settings) come from the node (NodeRuns)

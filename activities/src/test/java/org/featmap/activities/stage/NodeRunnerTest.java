@@ -40,7 +40,7 @@ class NodeRunnerTest {
   }
 
   @Test
-  void aCorruptCachedArtifactIsRecomputed(@TempDir Path dir) throws Exception {
+  void aTruncatedCachedArtifactIsRecomputed(@TempDir Path dir) throws Exception {
     LocalArtifactStore store = new LocalArtifactStore(dir);
     AtomicInteger runs = new AtomicInteger();
     StageHandler h = ctx -> {
@@ -49,11 +49,88 @@ class NodeRunnerTest {
     };
     NodeRunner.run(task(dir), h, store, dir.resolve(".work"), Progress.NONE, Tracker.NONE, null);
     NodeManifest m = store.manifest("svd", "b".repeat(64)).orElseThrow();
-    Files.writeString(store.pathOf(m.artifacts().get("out.txt")), "evil");
+    Files.writeString(store.pathOf(m.artifacts().get("out.txt")), "bad");
     NodeResult r = NodeRunner.run(task(dir), h, store, dir.resolve(".work"), Progress.NONE, Tracker.NONE, null);
     assertFalse(r.cached());
     assertEquals(2, runs.get());
     assertEquals("good", Files.readString(store.nodeDir("svd", "b".repeat(64)).resolve("out.txt")));
+  }
+
+  static NodeTask producer(Path store) {
+    return new NodeTask("s", null, "svd/p", "svd", "p".repeat(64), "{}", List.of(), store.toString());
+  }
+
+  static NodeTask consumer(Path store) {
+    return new NodeTask("s", null, "wxb/c", "wxb", "c".repeat(64), "{}",
+        List.of(new NodeTask.InputRef("in", "svd/p", "svd", "p".repeat(64))), store.toString());
+  }
+
+  /** Same-size corruption is not seen by the cache check (it reads no bytes) but by the node that reads the file. */
+  void sameSizeCorruptionIsCaughtByTheReader(Path dir, org.featmap.core.store.ArtifactStore store, LocalArtifactStore local)
+      throws Exception {
+    AtomicInteger produced = new AtomicInteger();
+    StageHandler produce = ctx -> {
+      produced.incrementAndGet();
+      Files.writeString(ctx.outDir().resolve("out.txt"), "good");
+    };
+    StageHandler consume = ctx -> Files.writeString(ctx.outDir().resolve("copy.txt"), Files.readString(ctx.inputDir("in").resolve("out.txt")));
+    Path work = dir.resolve(".work");
+    NodeRunner.run(producer(dir), produce, store, work, Progress.NONE, Tracker.NONE, null);
+    NodeManifest m = local.manifest("svd", "p".repeat(64)).orElseThrow();
+    Files.writeString(local.pathOf(m.artifacts().get("out.txt")), "evil");
+    assertTrue(NodeRunner.run(producer(dir), produce, store, work, Progress.NONE, Tracker.NONE, null).cached(),
+        "the producer's own cache check reads manifests and sizes only");
+    CorruptInputException e = assertThrows(CorruptInputException.class,
+        () -> NodeRunner.run(consumer(dir), consume, store, work, Progress.NONE, Tracker.NONE, null));
+    assertEquals("svd/p", e.producerNodeId());
+    assertTrue(e.getMessage().contains("wxb/c: input svd/p") && e.getMessage().contains("un-committed"), e.getMessage());
+    assertTrue(local.manifest("svd", "p".repeat(64)).isEmpty(), "the producer is un-committed");
+    assertTrue(local.manifest("wxb", "c".repeat(64)).isEmpty());
+    // the next launch recomputes the producer, then the consumer reads good bytes
+    assertFalse(NodeRunner.run(producer(dir), produce, store, work, Progress.NONE, Tracker.NONE, null).cached());
+    assertEquals(2, produced.get());
+    NodeRunner.run(consumer(dir), consume, store, work, Progress.NONE, Tracker.NONE, null);
+    assertEquals("good", Files.readString(local.nodeDir("wxb", "c".repeat(64)).resolve("copy.txt")));
+  }
+
+  @Test
+  void sameSizeCorruptionIsCaughtByTheReaderOfALocalStore(@TempDir Path dir) throws Exception {
+    LocalArtifactStore local = new LocalArtifactStore(dir);
+    sameSizeCorruptionIsCaughtByTheReader(dir, local, local);
+  }
+
+  @Test
+  void sameSizeCorruptionIsCaughtByTheReaderOfARemoteStore(@TempDir Path dir) throws Exception {
+    LocalArtifactStore local = new LocalArtifactStore(dir.resolve("store"));
+    sameSizeCorruptionIsCaughtByTheReader(dir, new CountingStore(local), local);
+  }
+
+  @Test
+  void aNodeFetchesOnlyTheArtifactsItReads(@TempDir Path dir) throws Exception {
+    LocalArtifactStore local = new LocalArtifactStore(dir.resolve("store"));
+    CountingStore store = new CountingStore(local);
+    StageHandler produce = ctx -> {
+      for (String layer : List.of("feat0", "feat1", "feat2")) {
+        Path d = ctx.outDir().resolve("features").resolve(layer);
+        Files.createDirectories(d);
+        Files.write(d.resolve("part-00000.arrow"), new byte[1000]);
+        Files.write(d.resolve("store.json"), new byte[10]);
+      }
+    };
+    Path work = dir.resolve(".work");
+    NodeRunner.run(producer(dir), produce, store, work, Progress.NONE, Tracker.NONE, null);
+    long[] fetched = new long[1];
+    StageHandler consume = ctx -> {
+      Path in = ctx.inputDir("in", "features/feat1/");
+      assertTrue(Files.isRegularFile(in.resolve("features/feat1/part-00000.arrow")));
+      assertFalse(Files.exists(in.resolve("features/feat0")), "other layers are not fetched");
+      fetched[0] = ctx.fetchedBytes();
+      Files.writeString(ctx.outDir().resolve("ok.txt"), "ok");
+    };
+    int before = store.fetches.get();
+    NodeRunner.run(consumer(dir), consume, store, work, Progress.NONE, Tracker.NONE, null);
+    assertEquals(2, store.fetches.get() - before, "the layer's two files");
+    assertEquals(1010, fetched[0]);
   }
 
   @Test

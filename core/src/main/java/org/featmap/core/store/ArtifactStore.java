@@ -3,6 +3,7 @@ package org.featmap.core.store;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,7 +31,20 @@ public interface ArtifactStore extends AutoCloseable {
    */
   Path fetch(ArtifactRef ref, Path target) throws IOException;
 
-  /** Reads a stored file's bytes, verifying its sha256. */
+  /**
+   * Reads a stored file through and checks its size and sha256 without keeping it ({@code featmap
+   * verify}); a mismatch is a {@link CorruptArtifactException}. The default fetches to a temporary file.
+   */
+  default void verify(ArtifactRef ref) throws IOException {
+    Path tmp = java.nio.file.Files.createTempFile("featmap-verify-", ".bin");
+    try {
+      fetch(ref, tmp);
+    } finally {
+      java.nio.file.Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Reads a stored file's bytes, verifying its sha256 (small files only: JSON, CSV). */
   byte[] readBytes(ArtifactRef ref) throws IOException;
 
   /** Commits a node: writes its manifest last. */
@@ -44,6 +58,12 @@ public interface ArtifactStore extends AutoCloseable {
 
   /** Lists relative paths of files stored for a node (committed or not). */
   List<String> list(String stage, String key) throws IOException;
+
+  /**
+   * The sizes of the files stored for a node (relative path -> bytes, manifest excluded), from one
+   * listing: what a launch's cache check compares with the manifest instead of reading any bytes.
+   */
+  Map<String, Long> sizes(String stage, String key) throws IOException;
 
   @Override
   default void close() throws IOException {}

@@ -14,8 +14,8 @@ import org.featmap.core.store.Sha256;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue #8 item 3: a cached artifact whose bytes no longer match its sha256 is detected and
- * recomputed; every other node stays a cache hit. Runs the real CLI with its in-process Temporal.
+ * Issue #8 item 3 / #13 item 2: a cached artifact whose bytes no longer match its sha256 is detected by
+ * {@code featmap verify} and recomputed by the next run; every other node stays a cache hit. Runs the real CLI with its in-process Temporal.
  */
 class CorruptArtifactIT {
   @Test
@@ -50,10 +50,17 @@ class CorruptArtifactIT {
     assertEquals(size, Files.size(file));
     assertNotEquals(goodSha, Sha256.hex(Files.readAllBytes(file)));
 
+    // A launch checks manifests only (issue #13): same-size corruption of a node nobody reads again is
+    // found by the on-demand byte check, which un-commits the node.
+    Path logV = tmp.resolve("verify.log");
+    assertEquals(1, Cli.run(List.of("verify", cfg.toString()), Map.of(), logV, Duration.ofMinutes(3)), Cli.tail(logV));
+    assertTrue(Files.readString(logV).contains(" is corrupt: sha256 "), Cli.tail(logV));
+    assertTrue(Files.readString(logV).contains("1 corrupt"), Cli.tail(logV));
+    assertFalse(Files.exists(store.resolve(victim).resolve("manifest.json")), "verify un-committed the corrupt node");
+
     Path log2 = tmp.resolve("run2.log");
     assertEquals(0, Cli.run(List.of("run", cfg.toString(), "--quiet"), Map.of(), log2, Duration.ofMinutes(3)), Cli.tail(log2));
     int[] second = Cli.computedAndHits(log2);
-    assertTrue(Files.readString(log2).contains(" is corrupt: sha256 "), Cli.tail(log2));
     assertEquals(1, second[0], "only the corrupted node is recomputed: " + Cli.tail(log2));
     assertEquals(first[0] - 1, second[1], "every other node is a cache hit");
     assertEquals(goodSha, Sha256.hex(Files.readAllBytes(file)), "the recomputed file is the original");
