@@ -50,6 +50,9 @@ public final class StageActivitiesImpl implements StageActivities {
       return NodeRunner.run(task, h, store, base, progress, tracker, checkpoint);
     } catch (BadInputException | ConfigException | IllegalArgumentException e) {
       throw ApplicationFailure.newNonRetryableFailure(task.nodeId() + ": " + e.getMessage(), "BadInput");
+    } catch (org.featmap.core.contract.DivergedException e) {
+      // a NaN/Inf loss: a retry resumes from the last checkpoint into the same value (issue #14)
+      throw ApplicationFailure.newNonRetryableFailure(task.nodeId() + ": " + e.getMessage(), org.featmap.core.contract.DivergedException.TYPE);
     } catch (org.featmap.activities.tracking.MlflowApiException e) {
       // the tracking server refused the request (4xx): the same request will be refused again
       throw ApplicationFailure.newNonRetryableFailure(task.nodeId() + ": " + e.getMessage(), "TrackingRefused");

@@ -94,8 +94,12 @@ public final class FinetuneStage {
               try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray logits = head.logits(xs, keep);
                 NDArray loss = logits.logSoftmax(1).mul(target).sum(new int[] {1}).mean().neg();
+                float l = loss.getFloat();
+                if (!Float.isFinite(l)) // deterministic: a retry would reach it again (issue #14)
+                  throw new org.featmap.core.contract.DivergedException("fine-tuning diverged: train loss " + l + " at epoch " + e
+                      + " batch " + b + " with learning rate " + lr + "; lower learning_rate", e, b);
                 gc.backward(loss);
-                lossSum += loss.getFloat();
+                lossSum += l;
               }
               opt.step(lr);
             }

@@ -80,7 +80,12 @@ public final class DecoderTrainStage {
               try (GradientCollector gc = trainer.newGradientCollector()) {
                 NDArray pred = trainer.forward(new NDList(x)).singletonOrThrow();
                 NDArray loss = o.loss().compute(pred, y);
-                sum += loss.getFloat() * rows.length;
+                float l = loss.getFloat();
+                if (!Float.isFinite(l)) // deterministic: a retry would reach it again (issue #14)
+                  throw new org.featmap.core.contract.DivergedException("decoder training diverged: train loss " + l + " at epoch "
+                      + epoch + " batch " + start / o.batchSize() + " with learning rate " + o.learningRate() + "; lower learning_rate",
+                      epoch, start / o.batchSize());
+                sum += l * rows.length;
                 gc.backward(loss);
               }
               trainer.step();
