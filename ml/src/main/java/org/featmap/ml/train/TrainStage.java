@@ -132,8 +132,8 @@ public final class TrainStage {
     }
     Files.createDirectories(o.checkpointDir());
     Files.createDirectories(o.outputDir());
-    Device device = Device.fromName(o.device());
-    try (NDManager manager = NDManager.newBaseManager(device)) {
+    try (NDManager manager = org.featmap.ml.ComputeDevice.manager(Device.fromName(o.device()))) {
+      Device device = manager.getDevice();
       MappingModel model =
           MappingModel.create(o.modelType(), manager, c, o.applyTransform(), o.manipulation(), o.seed(), variant.dims());
       model.masks().setEnabled(variant.dropout());
