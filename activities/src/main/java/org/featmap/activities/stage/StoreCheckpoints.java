@@ -237,7 +237,8 @@ public final class StoreCheckpoints implements AutoCloseable {
     return entries(store, key);
   }
 
-  static List<Entry> entries(ArtifactStore store, String pseudoKey) throws IOException {
+  /** The checkpoints the index lists for pseudo-node {@code <stage>-<key>}, oldest first. */
+  public static List<Entry> entries(ArtifactStore store, String pseudoKey) throws IOException {
     Optional<NodeManifest> m = store.manifest(STAGE, pseudoKey);
     if (m.isEmpty()) return List.of();
     Map<Integer, Map<String, ArtifactRef>> files = new TreeMap<>();
