@@ -2,10 +2,10 @@
 # The benchmark harness: every figure against its anchor measured in the same run (Python with
 # PyTorch / Pillow / numpy / scikit-image on the same cores), printed as a ratio. Needs the Python
 # packages of python/requirements-bench.txt (torch 2.7.1 from PyPI, not Debian's python3-torch).
-# Usage: bench/run.sh [images|extract|train|metrics|decoder|recon|orchestration ...]   (default: all)
+# Usage: bench/run.sh [images|extract|train|metrics|decoder|recon|orchestration|checkpoint ...]   (default: all)
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-all=(orchestration images metrics extract train decoder recon)
+all=(orchestration images metrics extract train decoder recon checkpoint)
 sel=("$@"); [ ${#sel[@]} -eq 0 ] && sel=("${all[@]}")
 rc=0
 for b in "${sel[@]}"; do

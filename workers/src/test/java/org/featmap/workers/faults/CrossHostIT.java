@@ -39,6 +39,7 @@ class CrossHostIT {
     Path dir = Cli.workDir("cross-host-reference");
     String name = "cross-ref-" + System.currentTimeMillis();
     Path cfg = TinySweep.write(dir, name, dir.resolve("unused-store"), 16, EPOCHS);
+    Files.writeString(cfg, Files.readString(cfg).replace("heartbeat_seconds: 5", "heartbeat_seconds: 30")); // see below
     Path store = dir.resolve("store");
     Path log = dir.resolve("reference.log");
     assertEquals(0, Cli.run(List.of("run", cfg.toString(), "--store", store.toString(), "--quiet"), Map.of(), log,
