@@ -2,11 +2,11 @@
 # The benchmark harness: every figure against its anchor measured in the same run (Python with
 # PyTorch / Pillow / numpy / scikit-image on the same cores), printed as a ratio. Needs the Python
 # packages of python/requirements-bench.txt (torch 2.7.1 from PyPI, not Debian's python3-torch).
-# Usage: bench/run.sh [images|extract|train|metrics|decoder|recon|orchestration|store ...]   (default: all but store)
+# Usage: bench/run.sh [images|extract|train|metrics|decoder|recon|orchestration|checkpoint|store ...]   (default: all but store)
 # store needs infra/local's S3 server: infra/local/s3.sh start; eval "$(infra/local/env.sh)"; bench/run.sh store
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-all=(orchestration images metrics extract train decoder recon)
+all=(orchestration images metrics extract train decoder recon checkpoint)
 sel=("$@"); [ ${#sel[@]} -eq 0 ] && sel=("${all[@]}")
 rc=0
 for b in "${sel[@]}"; do

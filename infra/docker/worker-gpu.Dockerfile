@@ -33,6 +33,7 @@ ENV NVIDIA_DRIVER_CAPABILITIES=compute,utility \
     PYTORCH_LIBRARY_PATH=/opt/torch-lib \
     PYTORCH_VERSION=2.7.1 \
     PYTORCH_FLAVOR=cu128 \
+    FEATMAP_DEVICE=gpu0 \
     FEATMAP_METRICS_PORT=9464 \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -Djava.awt.headless=true"
 EXPOSE 9464

@@ -29,7 +29,7 @@ public final class TorchScripts {
     b = b
         .optEngine("PyTorch")
         .optTranslator(new NoopTranslator());
-    if (device != null) b = b.optDevice(device);
+    if (device != null) b = b.optDevice(ComputeDevice.resolve(device));
     try {
       return b.build().loadModel();
     } catch (ModelNotFoundException | MalformedModelException | java.io.IOException | RuntimeException e) {

@@ -55,7 +55,7 @@ public final class AnalysisStages {
   /** SVD of one linear map's weight and its §9.3 metrics into {@code out} (svd_metrics.csv, singular_values.csv). */
   public static SvdMetrics.Result svd(LinearCell cell, Path out) throws Exception {
     java.nio.file.Files.createDirectories(out);
-    try (NDManager m = NDManager.newBaseManager(); TrainedMapping t = linear("svd", cell.model(), m)) {
+    try (NDManager m = org.featmap.ml.ComputeDevice.manager(org.featmap.activities.extract.ExtractStages.device()); TrainedMapping t = linear("svd", cell.model(), m)) {
       float[][] wb = t.linearWeightAndBias();
       int c = wb[1].length;
       double[] s = SvdMetrics.singularValues(wb[0], c, c);
@@ -102,7 +102,7 @@ public final class AnalysisStages {
     String manip = cell.manipulation();
     NormStats ns = norm == null ? null : NormStatsStages.read(norm);
     java.nio.file.Files.createDirectories(out);
-    try (NDManager m = NDManager.newBaseManager(); TrainedMapping t = linear("wxb", cell.model(), m);
+    try (NDManager m = org.featmap.ml.ComputeDevice.manager(org.featmap.activities.extract.ExtractStages.device()); TrainedMapping t = linear("wxb", cell.model(), m);
         FeatureStoreReader store = FeatureStoreReader.open(features)) {
       float[][] wb = t.linearWeightAndBias();
       if (wb[1].length != store.channels())

@@ -70,7 +70,7 @@ public final class ClassifyStages {
     FinetuneResult r = finetune(new FinetuneRun(Path.of(ctx.str("export")), roots, ctx.scratchDir(), ctx.outDir(),
         ctx.bool("augmented"), ctx.integer("epochs"), ctx.integer("batch_size"), Double.parseDouble(ctx.str("learning_rate")),
         Double.parseDouble(ctx.str("drop_rate")), Double.parseDouble(ctx.str("label_smoothing")), Long.parseLong(ctx.str("seed")),
-        Device.cpu(), ctx.progress()));
+        ExtractStages.device(), ctx.progress())); // the worker's device (config routes finetune to the GPU queue)
     ctx.summary("classes", r.classes().size());
     ctx.summary("train_images", r.trainImages());
     ctx.summary("best_epoch", r.bestEpoch());
@@ -133,7 +133,7 @@ public final class ClassifyStages {
     NormStats ns = o.norm() == null ? null : NormStatsStages.read(o.norm());
     Files.createDirectories(o.out());
     try (FeatureStoreReader store = FeatureStoreReader.open(o.features());
-        NDManager manager = NDManager.newBaseManager();
+        NDManager manager = org.featmap.ml.ComputeDevice.manager(o.device());
         TrainedMapping mapping = TrainedMapping.load(o.model(), manager);
         ClassifierTail tail = ClassifierTail.open(o.export(), o.head(), o.layer(), o.device())) {
       int c = store.channels(), h = store.height(), w = store.width();

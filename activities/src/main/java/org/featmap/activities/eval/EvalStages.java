@@ -33,7 +33,8 @@ public final class EvalStages {
           } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
           }
-        }, ctx.progress());
+        }, ctx.progress())
+        .withDevice(ExtractStages.device()); // the worker's device (config routes reconstruct to the GPU queue)
     try (FeatureStoreReader store = FeatureStoreReader.open(NormStatsStages.layerStore(ctx, layer))) {
       DecoderResult r = DecoderTrainStage.run(o, store);
       ctx.summary("initial_val_loss", r.initialValLoss());

@@ -98,7 +98,7 @@ public final class TestCell {
 
   private static Reconstructor openReconstructor(Options o, int c, int h, int w) throws IOException {
     if (o.decoder() != null) {
-      Decoder d = Decoder.load(o.decoder());
+      Decoder d = Decoder.load(o.decoder(), o.device());
       return new Reconstructor() {
         public List<RgbImage> reconstruct(NDArray f) {
           return d.reconstruct(f);
@@ -111,7 +111,7 @@ public final class TestCell {
     }
     if (o.featinv() == null) return null;
     Path manifest = Files.isDirectory(o.featinv()) ? o.featinv().resolve("manifest.json") : o.featinv();
-    FeatInvReconstructor fi = FeatInvReconstructor.open(manifest);
+    FeatInvReconstructor fi = FeatInvReconstructor.open(manifest, o.device());
     try {
       fi.manifest().requireLayer(o.backbone(), o.layer(), c, h, w);
     } catch (IllegalArgumentException e) {
@@ -152,13 +152,13 @@ public final class TestCell {
     NormStats norm = o.norm() == null ? null : NormStatsStages.read(o.norm());
     Files.createDirectories(o.out());
     Map<String, Object> summary = new LinkedHashMap<>();
-    try (NDManager manager = NDManager.newBaseManager();
+    try (NDManager manager = org.featmap.ml.ComputeDevice.manager(o.device());
         FeatureStoreReader store = FeatureStoreReader.open(o.features());
         TrainedMapping mapping = spatialOnly ? null : TrainedMapping.load(o.model(), manager);
         Reconstructor recon = openReconstructor(o, store.channels(), store.height(), store.width());
         Feat3Cosine cosine = recon == null || o.evalBackbone() == null ? null
             : Feat3Cosine.open(o.evalBackbone(), o.device(), o.batchSize());
-        Lpips lpips = recon == null || o.lpipsExport() == null ? null : Lpips.open(o.lpipsExport(), o.batchSize())) {
+        Lpips lpips = recon == null || o.lpipsExport() == null ? null : Lpips.open(o.lpipsExport(), o.batchSize(), o.device())) {
       String manip = o.manipulation();
       PairIndex pairs = store.pairs().filter(manip);
       if (pairs.size() == 0) throw new BadInputException("no test pairs for manipulation '" + manip + "' in " + store.dir());

@@ -17,7 +17,7 @@ import org.featmap.ml.features.FeatureDType;
 public final class ExtractStages {
   private ExtractStages() {}
 
-  /** The compute device of this worker: FEATMAP_DEVICE = cpu (default) or gpu[:index]. */
+  /** The compute device of this worker: FEATMAP_DEVICE = cpu (default), gpu or gpuN (DJL's names: "gpu:0" does not parse). */
   public static Device device() {
     return Device.fromName(deviceName());
   }

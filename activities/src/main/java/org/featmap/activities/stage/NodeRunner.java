@@ -56,6 +56,7 @@ public final class NodeRunner {
       if (problem.isEmpty()) {
         // this execution lists the node too, linked to the run that computed it
         if (task.sweepRunId() != null && tracker != Tracker.NONE) NodeRuns.recordCached(tracker, task);
+        StoreCheckpoints.afterCommit(store, task.stage(), task.key()); // left over if a crash came between commit and delete
         StageMetrics.nodeFinished(task.stage(), true, (System.nanoTime() - start) / 1e9, existing.get().summary());
         return result(task, existing.get(), true, 0);
       }
@@ -98,6 +99,7 @@ public final class NodeRunner {
     Map<String, ArtifactRef> refs = publish(task, store, ctx.outDir());
     NodeManifest m = new NodeManifest(task.stage(), task.key(), stage.codeVersion(), refs, ctx.summary(), ctx.failures(), millis);
     store.commit(m);
+    StoreCheckpoints.afterCommit(store, task.stage(), task.key()); // the node is whole: its epoch checkpoints go
     deleteTree(work);
     StageMetrics.nodeFinished(task.stage(), false, (System.nanoTime() - start) / 1e9, m.summary());
     return result(task, m, false, startedAt);

@@ -53,6 +53,9 @@ public final class StageActivitiesImpl implements StageActivities {
     } catch (CorruptInputException e) {
       // an input's bytes do not match its manifest: reading them again gives the same; its producer is un-committed
       throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), CorruptInputException.TYPE, e.producerNodeId());
+    } catch (org.featmap.core.contract.DivergedException e) {
+      // a NaN/Inf loss: a retry resumes from the last checkpoint into the same value (issue #14)
+      throw ApplicationFailure.newNonRetryableFailure(task.nodeId() + ": " + e.getMessage(), org.featmap.core.contract.DivergedException.TYPE);
     } catch (org.featmap.activities.tracking.MlflowApiException e) {
       // the tracking server refused the request (4xx): the same request will be refused again
       throw ApplicationFailure.newNonRetryableFailure(task.nodeId() + ": " + e.getMessage(), "TrackingRefused");

@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.featmap.activities.extract.ExtractStages;
 import org.featmap.activities.normstats.NormStatsStages;
 import org.featmap.activities.stage.StageContext;
+import org.featmap.activities.stage.StoreCheckpoints;
 import org.featmap.core.contract.BadInputException;
 import org.featmap.core.tracking.Tracker;
 import org.featmap.ml.features.FeatureStoreReader;
@@ -21,9 +22,10 @@ import org.featmap.ml.train.TrainResult;
 import org.featmap.ml.train.TrainStage;
 
 /**
- * Adapter of one mapping-training cell (S4) to a graph node. Epoch checkpoints live in the node's
- * scratch folder, so a retried attempt on this machine resumes from the last one (spec §6.5 rules
- * stay intact: the resumed run ends exactly as an uninterrupted one).
+ * Adapter of one mapping-training cell (S4) to a graph node. Epoch checkpoints are written to the node's
+ * scratch folder and copied in the background to the sweep's store ({@link StoreCheckpoints}), so a retried
+ * attempt on this machine or any other resumes from the last one (spec §6.5 rules stay intact: the resumed run
+ * ends exactly as an uninterrupted one).
  */
 public final class TrainStages {
   private TrainStages() {}
@@ -57,11 +59,15 @@ public final class TrainStages {
           t.get("seed").asLong(), ckpt, out,
           new TrainOptions.ModelInfo(ctx.str("backbone"), ctx.str("dataset"), ctx.str("group"), layer));
       int maxEpochs = o.maxEpochs();
+      // a retry on another host has an empty scratch: fetch the newest good checkpoint from the store
+      StoreCheckpoints.restore(ctx.store(), ctx.task().stage(), ctx.task().key(), ckpt, ctx.checkpoint());
+      StoreCheckpoints uploads = new StoreCheckpoints(ctx.store(), ctx.task().stage(), ctx.task().key(),
+          StoreCheckpoints.keepFromEnv(), ctx.scratchDir().resolve("upload"));
       TrainListener listener = new TrainListener() {
         @Override
         public void onTrainStep(int epoch, long step, double loss) {
           if (step % 10 == 0) ctx.metric("train_loss_step", loss, step);
-          ctx.progress().report(epoch, maxEpochs, "epoch=" + (epoch - 1)); // a heartbeat per batch (the SDK throttles)
+          ctx.progress().report(epoch, maxEpochs, uploads.beat("epoch=" + (epoch - 1))); // a heartbeat per batch (the SDK throttles)
         }
 
         @Override
@@ -76,15 +82,30 @@ public final class TrainStages {
           } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
           }
-          ctx.progress().report(epoch + 1, maxEpochs, "epoch=" + epoch);
+          ctx.progress().report(epoch + 1, maxEpochs, uploads.beat("epoch=" + epoch));
+        }
+
+        @Override
+        public void onCheckpoint(int epoch, Path dir, boolean newBestModel) {
+          try {
+            uploads.onCheckpoint(epoch, dir);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
         }
       };
       TrainResult r;
-      try {
+      try (uploads) {
         r = TrainStage.run(o, data, norm, listener);
       } catch (IllegalArgumentException e) {
         throw new BadInputException(e.getMessage(), e);
       }
+      StoreCheckpoints.Stats cs = uploads.stats();
+      ctx.summary("checkpoint_uploads", cs.uploaded);
+      ctx.summary("checkpoint_upload_failures", cs.failed);
+      ctx.summary("checkpoint_bytes", cs.uploaded == 0 ? 0 : cs.bytes / cs.uploaded);
+      ctx.summary("checkpoint_upload_seconds", String.format(java.util.Locale.ROOT, "%.3f", cs.uploaded == 0 ? 0 : cs.uploadSeconds / cs.uploaded));
+      ctx.summary("checkpoint_train_thread_seconds", String.format(java.util.Locale.ROOT, "%.4f", cs.criticalSeconds / Math.max(1, cs.checkpoints)));
       if (r.bestEpoch() < 0 || r.bestSafetensors() == null)
         throw new BadInputException("training of " + ctx.task().nodeId() + " ran " + r.epochsRun()
             + " epochs and reached no checkpoint epoch (checkpoints every " + o.checkpointEvery() + " epochs)");

@@ -39,7 +39,7 @@ public final class Backbone implements AutoCloseable {
     this.manifest = manifest;
     this.device = device;
     this.layers = layers;
-    this.manager = NDManager.newBaseManager(device, "PyTorch");
+    this.manager = org.featmap.ml.ComputeDevice.manager(device);
     this.parameterStore = new ParameterStore(manager, false);
   }
 
@@ -109,7 +109,7 @@ public final class Backbone implements AutoCloseable {
   public Map<String, NDArray> forward(NDArray batch) {
     NDManager owner = batch.getManager();
     JniUtils.setGradMode(false); // thread-local in libtorch; spec §3.1 inference mode
-    NDArray x = batch.getDevice().equals(device) ? batch : batch.toDevice(device, false);
+    NDArray x = batch.getDevice().equals(manager.getDevice()) ? batch : batch.toDevice(manager.getDevice(), false);
     Map<String, NDArray> out = new LinkedHashMap<>();
     for (int i = 0; i < chain.size(); i++) {
       Block block = models.get(i).getBlock();

@@ -28,6 +28,7 @@ public final class ClassifierTail implements AutoCloseable {
   private final NDManager manager;
   private final ParameterStore ps;
   private final ClassifierHead head;
+  private final Device device;
   private final HeadFiles.Sidecar sidecar;
 
   private ClassifierTail(String layer, String backbone, long[] chw, Device device, HeadFiles.Sidecar sidecar, Path headDir)
@@ -36,7 +37,8 @@ public final class ClassifierTail implements AutoCloseable {
     this.backbone = backbone;
     this.chw = chw;
     this.sidecar = sidecar;
-    this.manager = NDManager.newBaseManager(device, "PyTorch");
+    this.device = device;
+    this.manager = org.featmap.ml.ComputeDevice.manager(device);
     this.ps = new ParameterStore(manager, false);
     try {
       this.head = HeadFiles.load(headDir, manager);
@@ -75,7 +77,8 @@ public final class ClassifierTail implements AutoCloseable {
   }
 
   public String layer() { return layer; }
-  public ai.djl.Device device() { return manager.getDevice(); }
+  /** The device this tail was asked to run on (callers allocate through ComputeDevice with it). */
+  public ai.djl.Device device() { return device; }
   public int numClasses() { return head.numClasses(); }
   public List<String> classes() { return sidecar.classes(); }
   public int stagesAfterLayer() { return stages.size(); }

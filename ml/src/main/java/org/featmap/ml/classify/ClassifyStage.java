@@ -50,7 +50,7 @@ public final class ClassifyStage {
       yOrig[i] = o.store().classId(pairs.originalRow()[i]);
       yEdit[i] = o.store().classId(pairs.manipulatedRow()[i]);
     }
-    NDManager base = NDManager.newBaseManager(o.tail().device(), "PyTorch");
+    NDManager base = org.featmap.ml.ComputeDevice.manager(o.tail().device());
     try (base) {
       for (int start = 0; start < n; start += o.batchSize()) {
         int b = Math.min(o.batchSize(), n - start);

@@ -63,7 +63,7 @@ public final class FinetuneStage {
     SplittableRandom rng = new SplittableRandom(o.seed());
 
     try (Backbone bb = Backbone.open(o.backboneDir(), o.device(), List.of(last.name()));
-        NDManager root = NDManager.newBaseManager(o.device(), "PyTorch")) {
+        NDManager root = org.featmap.ml.ComputeDevice.manager(o.device())) {
       float[] valX = pooled(bb, last.name(), pre, images, split.val(), null, null, c);
       float[] trainX = o.augment() ? null : pooled(bb, last.name(), pre, images, split.train(), null, null, c);
       int[] valY = labels(images, split.val());
@@ -94,8 +94,12 @@ public final class FinetuneStage {
               try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray logits = head.logits(xs, keep);
                 NDArray loss = logits.logSoftmax(1).mul(target).sum(new int[] {1}).mean().neg();
+                float l = loss.getFloat();
+                if (!Float.isFinite(l)) // deterministic: a retry would reach it again (issue #14)
+                  throw new org.featmap.core.contract.DivergedException("fine-tuning diverged: train loss " + l + " at epoch " + e
+                      + " batch " + b + " with learning rate " + lr + "; lower learning_rate", e, b);
                 gc.backward(loss);
-                lossSum += loss.getFloat();
+                lossSum += l;
               }
               opt.step(lr);
             }
@@ -158,7 +162,7 @@ public final class FinetuneStage {
         }
         pre.toChw(aug == null ? img : aug.apply(img, rng), px, i * 3 * s * s);
       }
-      try (NDManager m = NDManager.newBaseManager(bb.device(), "PyTorch")) {
+      try (NDManager m = org.featmap.ml.ComputeDevice.manager(bb.device())) {
         NDArray feat = bb.forward(org.featmap.ml.Tensors.owned(m, px, new Shape(n, 3, s, s))).get(layer);
         System.arraycopy(ClassifierHead.pool(feat).toFloatArray(), 0, out, start * c, n * c);
       }

@@ -106,7 +106,7 @@ public final class ImageClassify {
       if (n == 0) throw new IllegalArgumentException("no images to classify");
       float[] px = new float[n * 3 * s * s];
       for (int i = 0; i < n; i++) pre.toChw(images.get(i), px, i * 3 * s * s);
-      try (NDManager mgr = NDManager.newBaseManager(device, "PyTorch")) {
+      try (NDManager mgr = org.featmap.ml.ComputeDevice.manager(device)) {
         NDArray feat = backbone.forward(org.featmap.ml.Tensors.owned(mgr, px, new Shape(n, 3, s, s))).get(last);
         return (softmax ? tail.probs(feat) : tail.logits(feat)).toFloatArray();
       }

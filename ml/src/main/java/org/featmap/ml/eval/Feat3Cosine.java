@@ -69,7 +69,7 @@ public final class Feat3Cosine implements AutoCloseable {
       int b = Math.min(batch, images.size() - s);
       float[] x = new float[b * in];
       for (int j = 0; j < b; j++) preprocess.toChw(images.get(s + j), x, j * in);
-      try (NDManager m = NDManager.newBaseManager(backbone.device(), "PyTorch")) {
+      try (NDManager m = org.featmap.ml.ComputeDevice.manager(backbone.device())) {
         Map<String, NDArray> f = backbone.forward(org.featmap.ml.Tensors.owned(m, x, new Shape(b, 3, crop, crop)));
         float[] all = f.get(LAYER).toDevice(Device.cpu(), false).toFloatArray();
         for (int j = 0; j < b; j++) {

@@ -55,13 +55,22 @@ public final class FeatInvReconstructor implements AutoCloseable {
     return open(manifestJson, DdimSampler.Options.FEATINV.steps(), DdimSampler.Options.FEATINV.guidanceScale());
   }
 
+  /** With the reference's sampler settings, the modules on {@code device} (stages pass the worker's). */
+  public static FeatInvReconstructor open(Path manifestJson, ai.djl.Device device) throws IOException {
+    return open(manifestJson, DdimSampler.Options.FEATINV.steps(), DdimSampler.Options.FEATINV.guidanceScale(), device);
+  }
+
   public static FeatInvReconstructor open(Path manifestJson, int steps, float guidance) throws IOException {
+    return open(manifestJson, steps, guidance, null);
+  }
+
+  public static FeatInvReconstructor open(Path manifestJson, int steps, float guidance, ai.djl.Device device) throws IOException {
     FeatInvManifest m = FeatInvManifest.read(manifestJson);
     float[] c = m.readContext(manifestJson, m.condContextFile());
     float[] u = m.readContext(manifestJson, m.uncondContextFile());
-    TorchScriptModule e = TorchScriptModule.load(manifestJson.resolveSibling(m.epsFile()));
+    TorchScriptModule e = TorchScriptModule.load(manifestJson.resolveSibling(m.epsFile()), device);
     try {
-      TorchScriptModule d = TorchScriptModule.load(manifestJson.resolveSibling(m.decoderFile()));
+      TorchScriptModule d = TorchScriptModule.load(manifestJson.resolveSibling(m.decoderFile()), device);
       return new FeatInvReconstructor(m, e, d, c, u, steps, guidance);
     } catch (IOException ex) {
       e.close();

@@ -36,6 +36,11 @@ public final class Lpips implements AutoCloseable {
 
   /** Loads {@code dir}/manifest.json (kind "lpips") and its module, checking the module's sha256. */
   public static Lpips open(Path dir, int batch) throws IOException {
+    return open(dir, batch, null);
+  }
+
+  /** As {@link #open(Path, int)}, the module on {@code device} (null: the engine's default). */
+  public static Lpips open(Path dir, int batch, ai.djl.Device device) throws IOException {
     Path mf = dir.resolve("manifest.json");
     if (!Files.isRegularFile(mf))
       throw new IOException("lpips export " + dir + " has no manifest.json (make one with python/export_lpips.py)");
@@ -46,7 +51,7 @@ public final class Lpips implements AutoCloseable {
     String expect = m.path("sha256").asText("");
     String got = Sha256.ofFile(file);
     if (!got.equals(expect)) throw new IOException(file + ": sha256 " + got + " disagrees with manifest " + expect);
-    return new Lpips(TorchScriptModule.load(file), m.path("net").asText(), Math.max(1, batch));
+    return new Lpips(TorchScriptModule.load(file, device), m.path("net").asText(), Math.max(1, batch));
   }
 
   /** "alex" for a real export, "tiny-test" for the parity fixture. */
@@ -79,7 +84,7 @@ public final class Lpips implements AutoCloseable {
         toScaledChw(b.get(i + k), y, k * per);
       }
       JniUtils.setGradMode(false);
-      try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+      try (NDManager m = NDManager.newBaseManager(module.device(), "PyTorch") /* already resolved */) {
         NDList res = module.forward(new NDList(org.featmap.ml.Tensors.owned(m, x, new Shape(n, 3, h, w)), org.featmap.ml.Tensors.owned(m, y, new Shape(n, 3, h, w))));
         float[] d = res.singletonOrThrow().toFloatArray();
         for (int k = 0; k < n; k++) out[i + k] = d[k];

@@ -26,12 +26,23 @@ public final class TorchScriptModule implements EpsModel, Decoder, AutoCloseable
     this.file = file;
   }
 
+  /** Loads on the engine's default device (tools and tests). */
   public static TorchScriptModule load(Path file) throws IOException {
+    return load(file, null);
+  }
+
+  /** Loads on {@code device} (null: the engine's default); stages pass the worker's. */
+  public static TorchScriptModule load(Path file, ai.djl.Device device) throws IOException {
     try {
-      return new TorchScriptModule(org.featmap.ml.TorchScripts.load(file, null), file);
+      return new TorchScriptModule(org.featmap.ml.TorchScripts.load(file, device), file);
     } catch (IllegalArgumentException e) {
       throw new IOException(e.getMessage(), e);
     }
+  }
+
+  /** The device the module's weights live on. */
+  public ai.djl.Device device() {
+    return model.getNDManager().getDevice();
   }
 
   public NDList forward(NDList inputs) {

@@ -89,7 +89,7 @@ public final class ExtractStage {
           next = after < samples.size() ? submit(decoder, overlap, () -> prepare(samples, after, o.batchSize(), pre)) : null;
           failures.addAll(batch.failures());
           if (!batch.ok().isEmpty()) {
-            try (NDManager m = NDManager.newBaseManager(o.device(), "PyTorch")) {
+            try (NDManager m = org.featmap.ml.ComputeDevice.manager(o.device())) {
               NDArray x = org.featmap.ml.Tensors.owned(m, batch.pixels(), new Shape(batch.ok().size(), 3, crop, crop));
               Map<String, NDArray> feats = backbone.forward(x);
               for (Map.Entry<String, FeatureStoreWriter> e : writers.entrySet())

@@ -33,9 +33,15 @@ public final class Decoder implements AutoCloseable {
     this.params = new ParameterStore(model.getNDManager(), false);
   }
 
+  /** Loads onto the CPU (plain-path tools and tests). */
   public static Decoder load(Path dir) throws IOException {
+    return load(dir, Device.cpu());
+  }
+
+  /** Loads onto {@code device} (stages pass the worker's). */
+  public static Decoder load(Path dir, Device device) throws IOException {
     DecoderSidecar info = DecoderSidecar.read(dir);
-    Model model = Model.newInstance("decoder", Device.cpu(), "PyTorch");
+    Model model = org.featmap.ml.ComputeDevice.model("decoder", device);
     try {
       DecoderModel.Built b = DecoderModel.build(info.shape());
       b.block().initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, DecoderModel.inputShape(info.shape()));

@@ -21,6 +21,7 @@ import org.featmap.core.contract.Progress;
  * @param threads libtorch intra-op threads, 0 = leave libtorch's setting
  * @param listener per-epoch losses (may be null)
  * @param progress one report per epoch, checkpoint "epoch=<n>" (may be null)
+ * @param device where the decoder trains (the worker's device; null: the CPU, for plain-path runs)
  */
 public record DecoderOptions(
     Path imagesDir,
@@ -35,7 +36,8 @@ public record DecoderOptions(
     double valFraction,
     int threads,
     EpochListener listener,
-    Progress progress) {
+    Progress progress,
+    ai.djl.Device device) {
 
   /** Called after each epoch on the training thread. */
   @FunctionalInterface
@@ -56,26 +58,32 @@ public record DecoderOptions(
     loss = loss == null ? DecoderLoss.L1 : loss;
     listener = listener == null ? EpochListener.NONE : listener;
     progress = progress == null ? Progress.NONE : progress;
+    device = device == null ? ai.djl.Device.cpu() : device;
   }
 
   /** Defaults: S=64, width 64, L1, Adam lr 1e-3, batch 16, 20 epochs, seed 0, 5% validation. */
   public static DecoderOptions of(Path imagesDir, Path outDir) {
-    return new DecoderOptions(imagesDir, outDir, 64, 64, DecoderLoss.L1, 1e-3f, 16, 20, 0L, 0.05, 0, null, null);
+    return new DecoderOptions(imagesDir, outDir, 64, 64, DecoderLoss.L1, 1e-3f, 16, 20, 0L, 0.05, 0, null, null, null);
   }
 
   public DecoderOptions withModel(int size, int width) {
-    return new DecoderOptions(imagesDir, outDir, size, width, loss, learningRate, batchSize, epochs, seed, valFraction, threads, listener, progress);
+    return new DecoderOptions(imagesDir, outDir, size, width, loss, learningRate, batchSize, epochs, seed, valFraction, threads, listener, progress, device);
   }
 
   public DecoderOptions withTraining(DecoderLoss l, float lr, int batch, int nEpochs, long s) {
-    return new DecoderOptions(imagesDir, outDir, imageSize, hiddenWidth, l, lr, batch, nEpochs, s, valFraction, threads, listener, progress);
+    return new DecoderOptions(imagesDir, outDir, imageSize, hiddenWidth, l, lr, batch, nEpochs, s, valFraction, threads, listener, progress, device);
   }
 
   public DecoderOptions withValFraction(double f) {
-    return new DecoderOptions(imagesDir, outDir, imageSize, hiddenWidth, loss, learningRate, batchSize, epochs, seed, f, threads, listener, progress);
+    return new DecoderOptions(imagesDir, outDir, imageSize, hiddenWidth, loss, learningRate, batchSize, epochs, seed, f, threads, listener, progress, device);
+  }
+
+  /** The device to train on (stages pass the worker's). */
+  public DecoderOptions withDevice(ai.djl.Device d) {
+    return new DecoderOptions(imagesDir, outDir, imageSize, hiddenWidth, loss, learningRate, batchSize, epochs, seed, valFraction, threads, listener, progress, d);
   }
 
   public DecoderOptions withRuntime(int nThreads, EpochListener l, Progress p) {
-    return new DecoderOptions(imagesDir, outDir, imageSize, hiddenWidth, loss, learningRate, batchSize, epochs, seed, valFraction, nThreads, l, p);
+    return new DecoderOptions(imagesDir, outDir, imageSize, hiddenWidth, loss, learningRate, batchSize, epochs, seed, valFraction, nThreads, l, p, device);
   }
 }

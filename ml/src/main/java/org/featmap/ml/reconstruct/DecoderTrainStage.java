@@ -59,12 +59,12 @@ public final class DecoderTrainStage {
     List<Double> trainLoss = new ArrayList<>(), valLoss = new ArrayList<>();
     double initialVal;
     long t0 = System.nanoTime();
-    try (Model model = Model.newInstance("decoder", Device.cpu(), "PyTorch")) {
+    try (Model model = org.featmap.ml.ComputeDevice.model("decoder", o.device())) {
       DecoderModel.Built built = DecoderModel.build(shape);
       model.setBlock(built.block());
       DefaultTrainingConfig cfg = new DefaultTrainingConfig(Loss.l1Loss()) // unused: the loss is computed below
           .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(o.learningRate())).build())
-          .optDevices(new Device[] {Device.cpu()});
+          .optDevices(new Device[] {model.getNDManager().getDevice()});
       try (Trainer trainer = model.newTrainer(cfg)) {
         trainer.initialize(DecoderModel.inputShape(shape));
         DecoderModel.reinitialize(built, o.seed());
@@ -80,7 +80,12 @@ public final class DecoderTrainStage {
               try (GradientCollector gc = trainer.newGradientCollector()) {
                 NDArray pred = trainer.forward(new NDList(x)).singletonOrThrow();
                 NDArray loss = o.loss().compute(pred, y);
-                sum += loss.getFloat() * rows.length;
+                float l = loss.getFloat();
+                if (!Float.isFinite(l)) // deterministic: a retry would reach it again (issue #14)
+                  throw new org.featmap.core.contract.DivergedException("decoder training diverged: train loss " + l + " at epoch "
+                      + epoch + " batch " + start / o.batchSize() + " with learning rate " + o.learningRate() + "; lower learning_rate",
+                      epoch, start / o.batchSize());
+                sum += l * rows.length;
                 gc.backward(loss);
               }
               trainer.step();

@@ -67,6 +67,14 @@ public record TrainOptions(
         plateauThreshold, minLr, device, seed, checkpointDir, outputDir, info);
   }
 
+  /** "cpu", "gpu" or "gpu:N": where the model and its tensors live. */
+  public TrainOptions withDevice(String d) {
+    return new TrainOptions(
+        modelType, applyTransform, manipulation, loss, learningRate, weightDecay, batchSize, accumulateBatches,
+        maxEpochs, subsetSize, valRatio, esMinDelta, esPatience, checkpointEvery, plateauFactor, plateauPatience,
+        plateauThreshold, minLr, d, seed, checkpointDir, outputDir, info);
+  }
+
   public TrainOptions withDirs(Path checkpoints, Path output) {
     return new TrainOptions(
         modelType, applyTransform, manipulation, loss, learningRate, weightDecay, batchSize, accumulateBatches,

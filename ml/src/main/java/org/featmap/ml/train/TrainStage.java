@@ -132,8 +132,8 @@ public final class TrainStage {
     }
     Files.createDirectories(o.checkpointDir());
     Files.createDirectories(o.outputDir());
-    Device device = Device.fromName(o.device());
-    try (NDManager manager = NDManager.newBaseManager(device)) {
+    try (NDManager manager = org.featmap.ml.ComputeDevice.manager(Device.fromName(o.device()))) {
+      Device device = manager.getDevice();
       MappingModel model =
           MappingModel.create(o.modelType(), manager, c, o.applyTransform(), o.manipulation(), o.seed(), variant.dims());
       model.masks().setEnabled(variant.dropout());
@@ -174,11 +174,7 @@ public final class TrainStage {
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                   NDArray l = Losses.compute(o.loss(), model.forward(x, true), y);
                   float part = l.getFloat();
-                  if (!Float.isFinite(part)) {
-                    throw new IllegalStateException(
-                        "non-finite train loss " + part + " at epoch " + epoch + " batch " + b
-                            + "; the last good checkpoint is kept in " + o.checkpointDir());
-                  }
+                  if (!Float.isFinite(part)) throw diverged("train", part, epoch, b, o);
                   // the batch loss is the mean of per-sample losses (spec §6.3), so a micro-batch of n
                   // samples contributes n/B of its own mean: the summed gradient is the whole batch's
                   loss += part * (double) n / o.batchSize();
@@ -195,6 +191,7 @@ public final class TrainStage {
           }
         }
         double valLoss = validate(model, data, split.val(), o, norm, manager, src, tgt, c, h, w, micro);
+        if (!Double.isFinite(valLoss)) throw diverged("validation", valLoss, epoch, -1, o);
         double trainLoss = trainSum / trainBatches;
         st.trainLosses.add(trainLoss);
         st.valLosses.add(valLoss);
@@ -226,6 +223,17 @@ public final class TrainStage {
           List.copyOf(st.valLosses),
           resumedFrom);
     }
+  }
+
+  /**
+   * A non-finite loss: deterministic training would reach it again on every retry, so it is not retried
+   * (issue #14). The last good checkpoint is left where it is, for inspection.
+   */
+  private static org.featmap.core.contract.DivergedException diverged(String what, double value, int epoch, int batch, TrainOptions o) {
+    return new org.featmap.core.contract.DivergedException(
+        "training diverged: " + what + " loss " + value + " at epoch " + epoch + (batch >= 0 ? " batch " + batch : " (validation)")
+            + " with learning rate " + o.learningRate() + "; lower learning_rate (the last good checkpoint is in "
+            + o.checkpointDir() + ")", epoch, batch);
   }
 
   /**

@@ -46,7 +46,13 @@ final class Cli {
   }
 
   static Process start(List<String> args, Map<String, String> env, Path log) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(
+    return start(List.of(), args, env, log);
+  }
+
+  /** As {@link #start(List, Map, Path)}, the JVM started through {@code prefix} (e.g. {@code ip netns exec NS}). */
+  static Process start(List<String> prefix, List<String> args, Map<String, String> env, Path log) throws IOException {
+    List<String> cmd = new ArrayList<>(prefix);
+    cmd.addAll(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
         "--add-opens=java.base/java.nio=ALL-UNNAMED", "-Djava.awt.headless=true",
         "-cp", jar() + ":" + repo().resolve("workers/target/lib") + "/*", "org.featmap.workers.Featmap"));

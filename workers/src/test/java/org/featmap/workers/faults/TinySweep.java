@@ -67,7 +67,9 @@ final class TinySweep {
     ObjectMapper om = new ObjectMapper();
     // <store>/<stage>/<key>/manifest.json only: .work/ changes under our feet while a sweep runs
     try (Stream<Path> stages = Files.list(store)) {
-      for (Path stage : stages.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
+      // the store's epoch checkpoints (StoreCheckpoints) are not nodes of the graph
+      for (Path stage : stages.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
+          .filter(p -> !p.getFileName().toString().equals(org.featmap.activities.stage.StoreCheckpoints.STAGE)).toList()) {
         try (Stream<Path> keys = Files.list(stage)) {
           for (Path key : keys.toList()) {
             Path m = key.resolve("manifest.json");
