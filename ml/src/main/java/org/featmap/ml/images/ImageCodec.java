@@ -31,7 +31,7 @@ import org.w3c.dom.NodeList;
  * Image file I/O with the reference's semantics: decode like Pillow's {@code Image.open(p).convert("RGB")}
  * (alpha dropped without compositing, 16-bit colour samples reduced to their high byte, 16-bit grey
  * clamped to 255, palette expanded,
- * grey replicated, EXIF orientation NOT applied — docs/IMAGES.md), encode baseline JPEG quality 75 with
+ * grey replicated, EXIF orientation and embedded ICC profiles NOT applied — docs/IMAGES.md), encode baseline JPEG quality 75 with
  * 4:2:0 chroma subsampling and standard Huffman tables (Pillow's defaults, spec §1.5) or PNG.
  */
 public final class ImageCodec {
@@ -58,6 +58,7 @@ public final class ImageCodec {
   }
 
   static RgbImage decode(byte[] bytes) throws IOException {
+    bytes = JpegMarkers.withoutIccProfile(bytes);
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) throw new IOException("unknown image format");
