@@ -57,7 +57,21 @@ public final class ImageCodec {
     }
   }
 
-  static RgbImage decode(byte[] bytes) throws IOException {
+  /** Decodes an in-memory file (see {@link #decode(Path)}; errors without the file name). */
+  public static RgbImage decode(byte[] bytes) throws IOException {
+    if (TurboJpeg.available() && isJpeg(bytes)) {
+      RgbImage img = TurboJpeg.decode(bytes); // never applies ICC profiles or EXIF orientation, as Pillow
+      if (img != null) return img;
+    }
+    return decodeImageIo(bytes);
+  }
+
+  static boolean isJpeg(byte[] b) {
+    return b.length > 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF;
+  }
+
+  /** The javax.imageio path: every format, and JPEG where libjpeg-turbo's binding is absent or for CMYK/YCCK. */
+  static RgbImage decodeImageIo(byte[] bytes) throws IOException {
     bytes = JpegMarkers.withoutIccProfile(bytes);
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -211,8 +225,20 @@ public final class ImageCodec {
     return bos.toByteArray();
   }
 
-  /** Baseline JPEG, IJG quality 75 tables, YCbCr 4:2:0 (Y sampled 2x2), standard Huffman tables. */
+  /**
+   * Baseline JPEG, IJG quality 75 tables, YCbCr 4:2:0 (Y sampled 2x2), standard Huffman tables: libjpeg-turbo
+   * (Pillow's library) where its binding loads ({@link TurboJpeg}), else javax.imageio with the same settings.
+   */
   public static void encodeJpeg(RgbImage img, OutputStream os) throws IOException {
+    if (TurboJpeg.available()) {
+      os.write(TurboJpeg.encode(img));
+      return;
+    }
+    encodeJpegImageIo(img, os);
+  }
+
+  /** The javax.imageio encoder (fallback; also measured against libjpeg-turbo in bench/images). */
+  static void encodeJpegImageIo(RgbImage img, OutputStream os) throws IOException {
     BufferedImage bi = toBufferedImage(img);
     ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
     try (ImageOutputStream ios = ImageIO.createImageOutputStream(os)) {
