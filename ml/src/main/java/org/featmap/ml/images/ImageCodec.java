@@ -37,6 +37,11 @@ import org.w3c.dom.NodeList;
 public final class ImageCodec {
   private ImageCodec() {}
 
+  static {
+    // ImageIO's streams over in-memory data otherwise cache in temp files: a file open per image read or written
+    ImageIO.setUseCache(false);
+  }
+
   /** JPEG quality of the reference (Pillow's default 75, spec §1.5). */
   public static final float JPEG_QUALITY = 0.75f;
 
@@ -202,23 +207,29 @@ public final class ImageCodec {
     return r < 0 ? 0 : Math.min(r, 255);
   }
 
-  /** Writes {@code img} in {@code format}; the file appears atomically (temp file + move). */
+  private static final long PID = ProcessHandle.current().pid();
+
+  /**
+   * Writes {@code img} in {@code format}; the file appears atomically (encoded in memory, written to a temp file
+   * named after this process and thread, then renamed). One open and one close per file: the filesystem calls,
+   * not the encoding, were the largest cost of the manipulate stage with createTempFile + a second open (JFR).
+   */
   public static void write(RgbImage img, Path file, ImageFormat format) throws IOException {
+    byte[] bytes = encode(img, format);
     Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".part");
+    if (parent != null && !Files.isDirectory(parent)) Files.createDirectories(parent);
+    Path tmp = file.resolveSibling("." + file.getFileName() + "." + PID + "." + Thread.currentThread().getId() + ".part");
     try {
-      try (OutputStream os = Files.newOutputStream(tmp)) {
-        if (format == ImageFormat.JPG) encodeJpeg(img, os);
-        else encodePng(img, os);
-      }
+      Files.write(tmp, bytes);
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
+    } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(tmp);
+      throw e;
     }
   }
 
   public static byte[] encode(RgbImage img, ImageFormat format) throws IOException {
+    if (format == ImageFormat.JPG && TurboJpeg.available()) return TurboJpeg.encode(img);
     ByteArrayOutputStream bos = new ByteArrayOutputStream();
     if (format == ImageFormat.JPG) encodeJpeg(img, bos);
     else encodePng(img, bos);
