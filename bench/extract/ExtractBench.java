@@ -28,7 +28,7 @@ public class ExtractBench {
     Path backbone = Path.of(a[0]), images = Path.of(a[1]), work = Path.of(a[2]);
     double flopsPerImage = Double.parseDouble(a[3]);
     String mode = a.length > 4 ? a[4] : "all"; // e2e | storage | compute | all
-    int threads = 2, batch = 16;
+    int threads = Integer.getInteger("bench.threads", 2), batch = Integer.getInteger("bench.batch", 16);
     try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
       m.zeros(new Shape(1)).add(1); // engine init, the counterpart of `import torch`
     }
