@@ -36,6 +36,8 @@ public class ExtractBench {
     System.out.println("threads " + JniUtils.getNumThreads());
     // (a) end to end: enumerate + decode + preprocess + forward + write (float32, no compression)
     Path f32 = work.resolve("java-f32");
+    if (Boolean.getBoolean("bench.warm")) // one untimed run first: libtorch's first TorchScript load and the JIT (about 10-20 s once per JVM)
+      ExtractStage.run(ExtractOptions.of(backbone, images, work.resolve("java-warm")).withBatch(batch, 512).withRuntime(Device.cpu(), threads, null));
     ExtractReport r = ExtractStage.run(ExtractOptions.of(backbone, images, f32).withBatch(batch, 512)
         .withRuntime(Device.cpu(), threads, null));
     if (mode.equals("e2e") || mode.equals("all"))

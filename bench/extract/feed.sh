@@ -3,7 +3,9 @@
 # number of workers (decode processes / threads) and torch threads, on the same TorchScript: (b) a real backbone,
 # (c) a near-zero-cost export (bench/extract/make_identity_export.py) so the figure is the rate at which each side
 # can feed a fast GPU. Rounds interleave Python and Java; medians and per-round ratios. Appends bench/results/extract.md.
-# Usage: bench/extract/feed.sh [N_IMAGES=96] [BACKBONE_DIR=models/demo/convnext-atto-rand] [ROUNDS=3] [THREADS="1 2"]
+# Usage: [WARM=true] bench/extract/feed.sh [N_IMAGES=96] [BACKBONE_DIR=models/demo/convnext-atto-rand] [ROUNDS=3] [THREADS="1 2"]
+# WARM=true: Java times a second run in the same JVM (the first pays libtorch's first TorchScript load and the JIT,
+# 10-20 s here, once per worker process), the rate of a long extraction.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-96}
@@ -24,7 +26,8 @@ for r in $(seq "$ROUNDS"); do
       rm -rf "$WORK/py-out" "$WORK/java-f32"
       py=$(OMP_NUM_THREADS=$k python3 bench/extract/py_extract.py "$bb" "$WORK/images/augmented_train" "$WORK/py-out" \
         --threads "$k" --batch 16 --workers "$k" | python3 -c "import json,sys; print(json.load(sys.stdin)['img_per_s'])")
-      j=$(OMP_NUM_THREADS=$k java -XX:ActiveProcessorCount="$k" -Dbench.threads="$k" -Xmx4g --add-opens=java.base/java.nio=ALL-UNNAMED \
+      rm -rf "$WORK/java-warm"
+      j=$(OMP_NUM_THREADS=$k java -XX:ActiveProcessorCount="$k" -Dbench.threads="$k" -Dbench.warm="${WARM:-false}" -Xmx4g --add-opens=java.base/java.nio=ALL-UNNAMED \
         -cp "$CP" bench/extract/ExtractBench.java "$bb" "$WORK/images/augmented_train" "$WORK" 0 e2e 2>/dev/null \
         | sed -n 's/^A java_img_per_s=\([0-9.]*\).*/\1/p')
       echo "$kind $k $py $j" | tee -a "$WORK/lines"
@@ -32,7 +35,7 @@ for r in $(seq "$ROUNDS"); do
   done
 done
 python3 - "$N" "$BACKBONE" "$ROUNDS" "$WORK/lines" "$(uptime)" <<'PY'
-import sys, datetime, statistics as st
+import os, sys, datetime, statistics as st
 n, bb, rounds, lines, up = sys.argv[1], sys.argv[2], sys.argv[3], open(sys.argv[4]).read().split("\n"), sys.argv[5]
 rows = {}
 for l in lines:
@@ -41,7 +44,7 @@ for l in lines:
         rows.setdefault((kind, int(k)), []).append((float(p), float(j)))
 out = [f"## Feeding the forward ({datetime.datetime.now():%Y-%m-%d %H:%M}, `bench/extract/feed.sh {n} {bb} {rounds}`)", "",
        f"{n} JPEG 288x288 images, batch 16, float32; k = torch/libtorch threads = DataLoader num_workers = Java decode "
-       f"threads (-XX:ActiveProcessorCount=k); {rounds} interleaved rounds; load at the end: `{up.strip()}`.", "",
+       f"threads (-XX:ActiveProcessorCount=k); Java warm: {os.environ.get('WARM', 'false')}; {rounds} interleaved rounds; load at the end: `{up.strip()}`.", "",
        "| export | k | PyTorch img/s (rounds) | Java img/s (rounds) | ratio per round | median ratio |", "|---|---|---|---|---|---|"]
 for (kind, k), v in sorted(rows.items()):
     r = [j / p for p, j in v]
