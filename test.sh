@@ -9,6 +9,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 if ! command -v chromium >/dev/null && command -v apt-get >/dev/null && [[ "$(id -u)" == 0 ]]; then
   apt-get install -y -qq chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || true
 fi
+# JPEG through libjpeg-turbo, Pillow's library (docs/IMAGES.md): Debian's Java binding; without it the
+# codec falls back to javax.imageio and the libjpeg-turbo parity tests skip.
+if [[ ! -f /usr/share/java/turbojpeg.jar || ! -e /usr/lib/x86_64-linux-gnu/libturbojpeg.so ]] && command -v apt-get >/dev/null && [[ "$(id -u)" == 0 ]]; then
+  apt-get install -y -qq libturbojpeg-java libturbojpeg0-dev >/dev/null \
+    || { apt-get update -qq && apt-get install -y -qq libturbojpeg-java libturbojpeg0-dev >/dev/null; } || true
+fi
 if [[ -x infra/local/services.sh ]]; then
   infra/local/services.sh install
   infra/local/services.sh start

@@ -28,7 +28,7 @@ public class ExtractBench {
     Path backbone = Path.of(a[0]), images = Path.of(a[1]), work = Path.of(a[2]);
     double flopsPerImage = Double.parseDouble(a[3]);
     String mode = a.length > 4 ? a[4] : "all"; // e2e | storage | compute | all
-    int threads = 2, batch = 16;
+    int threads = Integer.getInteger("bench.threads", 2), batch = Integer.getInteger("bench.batch", 16);
     try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
       m.zeros(new Shape(1)).add(1); // engine init, the counterpart of `import torch`
     }
@@ -36,6 +36,8 @@ public class ExtractBench {
     System.out.println("threads " + JniUtils.getNumThreads());
     // (a) end to end: enumerate + decode + preprocess + forward + write (float32, no compression)
     Path f32 = work.resolve("java-f32");
+    if (Boolean.getBoolean("bench.warm")) // one untimed run first: libtorch's first TorchScript load and the JIT (about 10-20 s once per JVM)
+      ExtractStage.run(ExtractOptions.of(backbone, images, work.resolve("java-warm")).withBatch(batch, 512).withRuntime(Device.cpu(), threads, null));
     ExtractReport r = ExtractStage.run(ExtractOptions.of(backbone, images, f32).withBatch(batch, 512)
         .withRuntime(Device.cpu(), threads, null));
     if (mode.equals("e2e") || mode.equals("all"))

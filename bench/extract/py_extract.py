@@ -2,7 +2,8 @@
 """Python anchor for benchmark (a): the reference's extraction loop with the same TorchScript modules.
 
 ImageFolder enumeration + PIL decode + torchvision eval transform (spec §3.2), batched forward,
-raw float32 memmaps per layer (spec §3.5). Decoding in the main thread (DataLoader num_workers=0),
+raw float32 memmaps per layer (spec §3.5). Decoding in the main thread (DataLoader num_workers=0) or in
+--workers processes,
 torch.set_num_threads(threads). Prints one JSON line.
 """
 import argparse
@@ -20,6 +21,7 @@ p.add_argument("images", type=Path)
 p.add_argument("out", type=Path)
 p.add_argument("--threads", type=int, default=2)
 p.add_argument("--batch", type=int, default=16)
+p.add_argument("--workers", type=int, default=0, help="DataLoader num_workers (decode processes)")
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 t0 = time.perf_counter()
@@ -29,7 +31,7 @@ tf = transforms.Compose([transforms.Resize(man["input_size"]), transforms.Center
                          transforms.Normalize(man["mean"], man["std"])])
 ds = datasets.ImageFolder(str(a.images), transform=tf)
 chain = [torch.jit.load(str(a.backbone / m["file"])).eval() for m in man["modules"] if m["file"] != "head.pt"]
-loader = torch.utils.data.DataLoader(ds, batch_size=a.batch, shuffle=False, num_workers=0)
+loader = torch.utils.data.DataLoader(ds, batch_size=a.batch, shuffle=False, num_workers=a.workers)
 a.out.mkdir(parents=True, exist_ok=True)
 mm = {l["name"]: np.memmap(a.out / f"{l['name']}.dat", dtype=np.float32, mode="w+", shape=(len(ds), *l["shape"]))
       for l in man["layers"]}
@@ -49,4 +51,4 @@ for v in mm.values():
     v.flush()
 t2 = time.perf_counter()
 print(json.dumps({"images": row, "seconds_total": t2 - t0, "seconds_loop": t2 - t1, "img_per_s": row / (t2 - t0),
-                  "threads": a.threads, "batch": a.batch}))
+                  "threads": a.threads, "batch": a.batch, "workers": a.workers}))

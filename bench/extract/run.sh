@@ -73,3 +73,5 @@ text = "\n".join(out) + "\n\n"
 print(text)
 open("bench/results/extract.md", "a").write(text)
 PY
+# issue #20 4(b)/(c): feeding the forward, vs DataLoader with the same workers, 1 and 2 threads, real and identity export
+WARM=true bench/extract/feed.sh "$N" "$BACKBONE" "$ROUNDS"

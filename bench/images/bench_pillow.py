@@ -53,6 +53,18 @@ OPS = {
 }
 
 
+def jpeg_bytes(img):
+    import io
+    b = io.BytesIO()
+    img.save(b, format="JPEG")
+    return b.getvalue()
+
+
+def decode_jpeg(data):
+    import io
+    return Image.open(io.BytesIO(data)).convert("RGB")
+
+
 def timeit(name, fn, items, seconds):
     end = time.perf_counter() + seconds * 0.3
     n = 0
@@ -74,6 +86,7 @@ def main():
     timeit("resize_crop", pre, srcs, seconds)
     for name, fn in OPS.items():
         timeit(name, fn, originals, seconds)
+    timeit("decode_jpeg", decode_jpeg, [jpeg_bytes(o) for o in originals], seconds)
 
 
 if __name__ == "__main__":

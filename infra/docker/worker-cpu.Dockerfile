@@ -6,6 +6,9 @@ COPY . .
 RUN mvn -B -q -DskipTests package -pl workers -am
 
 FROM eclipse-temurin:17-jre
+# libjpeg-turbo's Java binding (docs/IMAGES.md); the codec falls back to javax.imageio without it
+RUN apt-get update && (apt-get install -y --no-install-recommends libturbojpeg-java libturbojpeg0-dev \
+      || echo "libturbojpeg-java not available: JPEG via javax.imageio") && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 10001 featmap
 WORKDIR /app
 COPY --from=build /src/workers/target/featmap-workers-*.jar /app/featmap.jar

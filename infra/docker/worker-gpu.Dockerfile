@@ -19,7 +19,7 @@ FROM ${CUDA_IMAGE}
 ARG TORCH_VERSION=2.7.1
 ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cu128
 RUN apt-get update \
- && apt-get install -y --no-install-recommends openjdk-17-jre-headless python3-pip \
+ && apt-get install -y --no-install-recommends openjdk-17-jre-headless python3-pip libturbojpeg-java libturbojpeg0-dev \
  && rm -rf /var/lib/apt/lists/* \
  && pip3 install --no-cache-dir "torch==${TORCH_VERSION}" --index-url "${TORCH_INDEX_URL}" \
  && ln -s "$(python3 -c 'import os, torch; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')" /opt/torch-lib \

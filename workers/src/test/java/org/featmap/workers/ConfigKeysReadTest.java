@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
  * the stage line that reads the param back. The test fails when a key has no entry or when a named reader no
  * longer contains its text (the read was removed).
  *
- * <p>{@link #WIRED_ELSEWHERE}: keys wired on another branch at the same time (feat/images: images.workers,
- * features.batch_size); they must get readers here once it is merged, and the test then says so.
+ * <p>{@link #WIRED_ELSEWHERE}: keys wired on another branch at the same time; they must get readers here once it
+ * is merged, and the test then says so.
  */
 class ConfigKeysReadTest {
   static final String P = "core/src/main/java/org/featmap/core/graph/Planner.java";
@@ -41,7 +41,7 @@ class ConfigKeysReadTest {
   static final String EDIT_WORKER = "python/edit_worker/featmap_edit/activity.py";
 
   /** Keys another branch wires at the same time as this test lands (see the class comment). */
-  static final Set<String> WIRED_ELSEWHERE = Set.of("Images.workers", "Features.batchSize");
+  static final Set<String> WIRED_ELSEWHERE = Set.of();
 
   static final Map<String, List<String[]>> READERS = new HashMap<>();
 
@@ -84,6 +84,11 @@ class ConfigKeysReadTest {
     reads("Dataset.testImages", PS, "ds.trainImages() + ds.testImages()");
     reads("Images.targetSize", P, "\"target_size\", im.targetSize()", IMG, "ctx.integer(\"target_size\")");
     reads("Images.format", P, "\"format\", im.format()", IMG, "ImageFormat.parse(ctx.str(\"format\"))");
+    // execution params: passed to the node, left out of its key (Stage.executionParams, ContentKeys.key)
+    reads("Images.workers", P, "\"workers\", im.workers()", IMG, "ctx.integer(\"workers\")",
+        "core/src/main/java/org/featmap/core/graph/Stage.java", "case MANIPULATE -> java.util.Set.of(\"workers\")");
+    reads("Features.batchSize", P, "\"batch_size\", f.batchSize()", EXTRACT, "ctx.integer(\"batch_size\")",
+        "core/src/main/java/org/featmap/core/graph/Stage.java", "case EXTRACT -> java.util.Set.of(\"batch_size\")");
     reads("Images.manipulations", P, "\"manipulations\", im.manipulations()", IMG, "ctx.params().get(\"manipulations\")");
     reads("Backbone.name", P, "\"backbone\", bb.name()");
     reads("Backbone.export", P, "\"export\", bb.export()", EXTRACT, "Path.of(ctx.str(\"export\"))");

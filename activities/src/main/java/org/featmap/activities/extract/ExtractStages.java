@@ -26,6 +26,11 @@ public final class ExtractStages {
     return System.getenv().getOrDefault("FEATMAP_DEVICE", "cpu");
   }
 
+  /** Images per forward: config features.batch_size (an execution param, not in the node's key); 16 for nodes planned before it was passed. */
+  static int batchSize(StageContext ctx) {
+    return ctx.params().has("batch_size") ? ctx.integer("batch_size") : 16;
+  }
+
   public static void extract(StageContext ctx) throws Exception {
     Path backbone = Path.of(ctx.str("export"));
     if (!Files.isRegularFile(backbone.resolve("manifest.json")))
@@ -36,7 +41,7 @@ public final class ExtractStages {
     // Extraction resumes from the shards a failed attempt finished: they live in scratch, not out.
     Path scratch = ctx.scratchDir().resolve("features");
     ExtractOptions o = new ExtractOptions(backbone, images, ctx.str("source"), scratch, layers, ctx.str("dataset"),
-        ctx.str("split"), Integer.parseInt(System.getenv().getOrDefault("FEATMAP_EXTRACT_BATCH", "8")),
+        ctx.str("split"), batchSize(ctx),
         ctx.integer("shard_rows"), FeatureDType.parse(ctx.str("dtype")),
         FeatureCompression.parse(ctx.str("compression")), device(), 0, ctx.progress());
     ExtractReport r = ExtractStage.run(o);

@@ -38,7 +38,7 @@ public final class ImageStages {
     List<Manipulation> ops = new ArrayList<>();
     for (var n : ctx.params().get("manipulations")) ops.add(Manipulation.parse(n.asText()));
     ManipulateOptions o = new ManipulateOptions(datasetRoot(ctx), ctx.str("dataset"), ctx.str("split"), ctx.outDir(),
-        ImageFormat.parse(ctx.str("format")), ops, ctx.integer("num_classes"), Runtime.getRuntime().availableProcessors(),
+        ImageFormat.parse(ctx.str("format")), ops, ctx.integer("num_classes"), workers(ctx),
         ctx.integer("target_size"), ctx.progress());
     ManipulateReport r = ManipulateStage.run(o);
     if (r.images() == 0) throw new BadInputException("no images found for split " + r.split() + " in " + o.datasetRoot());
@@ -47,6 +47,15 @@ public final class ImageStages {
     ctx.summary("images", r.images());
     ctx.summary("images_done", r.imagesDone());
     ctx.summary("files", r.filesWritten());
+  }
+
+  /**
+   * Threads of the manipulate stage: config images.workers (an execution param, not in the node's key), 0 or
+   * absent (nodes planned before it was passed) = this worker's cores.
+   */
+  static int workers(StageContext ctx) {
+    int n = ctx.params().has("workers") ? ctx.integer("workers") : 0;
+    return n > 0 ? n : Runtime.getRuntime().availableProcessors();
   }
 
   /** The configured prompts' short names of an edit node (param "prompts": [{name, text}, ...]). */

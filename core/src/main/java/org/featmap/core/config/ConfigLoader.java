@@ -92,7 +92,7 @@ public final class ConfigLoader {
   }
 
   private static Images images(YamlTree t) {
-    if (t == null) return new Images(288, "jpg", Vocabulary.DIRECT_MANIPULATIONS, 2);
+    if (t == null) return new Images(288, "jpg", Vocabulary.DIRECT_MANIPULATIONS, 0);
     t.rejectUnknown("target_size", "format", "manipulations", "workers");
     List<String> ms = t.strings("manipulations", Vocabulary.DIRECT_MANIPULATIONS);
     checkMembers(t, "manipulations", ms, Vocabulary.DIRECT_MANIPULATIONS);
@@ -107,7 +107,7 @@ public final class ConfigLoader {
       throw t.get("target_size").error(size + " is too small for " + widest + " (it covers pixels up to " + (min - 1)
           + ", spec §2.6); allowed with the configured masks: " + min + "..4096, or leave the masks out of images.manipulations");
     }
-    return new Images(size, t.choice("format", "jpg", List.of("jpg", "png"), s -> s), ms, (int) t.integer("workers", 2, 1, 256));
+    return new Images(size, t.choice("format", "jpg", List.of("jpg", "png"), s -> s), ms, (int) t.integer("workers", 0, 0, 256)); // 0: the worker's cores
   }
 
   private static void checkMembers(YamlTree parent, String key, List<String> values, List<String> allowed) {

@@ -82,7 +82,10 @@ public record SweepConfig(
     }
   }
 
-  /** Stage S1: manipulation of images (spec §1.4, §2). */
+  /**
+   * Stage S1: manipulation of images (spec §1.4, §2). {@code workers}: threads of the manipulate stage on the
+   * worker that runs it, 0 (the default) = that machine's cores; an execution setting, not in content keys.
+   */
   public record Images(int targetSize, String format, List<String> manipulations, int workers) {
     public Images {
       manipulations = List.copyOf(manipulations);
@@ -97,7 +100,10 @@ public record SweepConfig(
     }
   }
 
-  /** Arrow feature store settings (ARCHITECTURE "Features"). */
+  /**
+   * Arrow feature store settings (ARCHITECTURE "Features"). {@code batchSize}: images per forward of extraction
+   * (what reaches the device); an execution setting, not in content keys.
+   */
   public record Features(String dtype, String compression, int shardRows, int batchSize) {}
 
   /**

@@ -27,13 +27,16 @@ public final class ContentKeys {
 
   /**
    * sha256 over stage, code version, canonical params and the input keys (in role order). Input keys
-   * carry their own inputs' keys, so a change anywhere upstream changes every key below it.
+   * carry their own inputs' keys, so a change anywhere upstream changes every key below it. The stage's
+   * {@link Stage#executionParams() execution params} are not part of the key.
    */
   public static String key(Stage stage, Map<String, Object> params, List<Map.Entry<String, String>> roleKeys) {
     StringBuilder sb = new StringBuilder();
     sb.append("stage=").append(stage.id()).append('\n');
     sb.append("version=").append(stage.codeVersion()).append('\n');
-    sb.append("params=").append(canonicalJson(new java.util.TreeMap<>(params))).append('\n');
+    java.util.TreeMap<String, Object> content = new java.util.TreeMap<>(params);
+    content.keySet().removeAll(stage.executionParams());
+    sb.append("params=").append(canonicalJson(content)).append('\n');
     roleKeys.stream()
         .sorted(Map.Entry.comparingByKey())
         .forEach(e -> sb.append("input.").append(e.getKey()).append('=').append(e.getValue()).append('\n'));

@@ -83,7 +83,8 @@ public final class Planner {
         Node m = add(Stage.MANIPULATE, "manipulate/" + ds.name() + "/" + split,
             params("dataset", ds.name(), "split", split, "root", synth == null ? ds.root() : null,
                 "root_fingerprint", fingerprints.get("dataset:" + ds.name()), "num_classes", ds.numClasses(),
-                "target_size", im.targetSize(), "format", im.format(), "manipulations", im.manipulations()),
+                "target_size", im.targetSize(), "format", im.format(), "manipulations", im.manipulations(),
+                "workers", im.workers()), // execution param: not in the key (Stage.executionParams)
             ins, null);
         manipulated.put(ds.name() + "/" + split, m);
         if (ds.edits().enabled()) {
@@ -134,7 +135,7 @@ public final class Planner {
                 params("dataset", ds.name(), "split", split, "source", source, "backbone", bb.name(),
                     "export", bb.export(), "export_fingerprint", fingerprints.get("backbone:" + bb.name()),
                     "layers", bb.layers(), "dtype", f.dtype(), "compression", f.compression(),
-                    "shard_rows", f.shardRows()),
+                    "shard_rows", f.shardRows(), "batch_size", f.batchSize()), // batch_size: execution param, not in the key
                 List.of(in("images", imgs)), null);
             extracted.put(split + "/" + source, x);
           }

@@ -24,6 +24,20 @@ public enum Stage {
   SVD(1, false),
   REPORT(1, false);
 
+  /**
+   * Params that say how a node runs, not what it computes (ARCHITECTURE "Content keys"): they reach the
+   * activity in the node's params but are left out of its content key, so changing them recomputes nothing.
+   * images.workers (threads of the manipulate stage; outputs are identical for any count, noise included)
+   * and features.batch_size (images per forward of extraction).
+   */
+  public java.util.Set<String> executionParams() {
+    return switch (this) {
+      case MANIPULATE -> java.util.Set.of("workers");
+      case EXTRACT -> java.util.Set.of("batch_size");
+      default -> java.util.Set.of();
+    };
+  }
+
   private final int codeVersion;
   private final boolean heavy;
 

@@ -146,6 +146,31 @@ class PlannerTest {
         c.get("train/CUB_200_2011/direct/swinv2/feat0/grayscale/mlp").key());
   }
 
+  /** Issue #16: images.workers and features.batch_size reach their nodes but no key changes with them. */
+  @Test
+  void executionSettingsReachTheirNodesAndLeaveEveryKeyUnchanged() {
+    SweepConfig base = paper();
+    var im = base.images();
+    var f = base.features();
+    SweepConfig changed = new SweepConfig(base.sourceFile(), base.sweep(), base.datasets(),
+        new SweepConfig.Images(im.targetSize(), im.format(), im.manipulations(), im.workers() + 3), base.backbones(),
+        new SweepConfig.Features(f.dtype(), f.compression(), f.shardRows(), f.batchSize() * 2), base.training(), base.test(),
+        base.reconstruct(), base.classify(), base.analysis(), base.report(), base.tracking());
+    Map<String, Node> a = Planner.plan(base).byId();
+    Map<String, Node> b = Planner.plan(changed).byId();
+    assertEquals(a.keySet(), b.keySet());
+    for (Node n : a.values()) assertEquals(n.key(), b.get(n.id()).key(), n.id());
+    assertEquals(im.workers() + 3, b.get("manipulate/STANFORD_CARS/train").params().get("workers"));
+    assertEquals(f.batchSize() * 2, b.get("extract/convnext/STANFORD_CARS/train/direct").params().get("batch_size"));
+    // the key is the one of the params without the execution settings (the keys nodes had before they were passed)
+    Node m = a.get("manipulate/STANFORD_CARS/train");
+    Map<String, Object> without = new java.util.TreeMap<>(m.params());
+    without.remove("workers");
+    assertEquals(m.key(), ContentKeys.key(Stage.MANIPULATE, without, List.of()));
+    // batch_size stays a content param of the stages whose numbers depend on it
+    assertNotEquals(ContentKeys.key(Stage.TRAIN, Map.of("batch_size", 1), List.of()), ContentKeys.key(Stage.TRAIN, Map.of("batch_size", 2), List.of()));
+  }
+
   @Test
   void contentKeyRuleIsOrderIndependentForParams() {
     String k1 = ContentKeys.key(Stage.SVD, Map.of("a", 1, "b", "x"), java.util.List.of(Map.entry("model", "k")));

@@ -31,9 +31,9 @@ import org.featmap.ml.features.SampleRow;
 
 /**
  * Stage S3 (spec §3): enumerate images (§3.4), preprocess (§3.2), run the backbone in batches and
- * stream every requested layer into its Arrow feature store. Memory is bounded by two batches (the
- * next one is decoded on a helper thread while libtorch runs the current one, if a core is free). Resumes after the
- * last complete shard; undecodable images are listed in the report and skipped.
+ * stream every requested layer into its Arrow feature store. Decoding, the forward and the Arrow write of
+ * consecutive batches overlap on separate threads (memory: three batches). Resumes after the last complete
+ * shard; undecodable images are listed in the report and skipped.
  */
 public final class ExtractStage {
   private ExtractStage() {}
@@ -52,11 +52,9 @@ public final class ExtractStage {
       String backboneName = backbone.manifest().timmId();
       Map<String, FeatureStoreWriter> writers = new LinkedHashMap<>();
       Map<String, Path> dirs = new LinkedHashMap<>();
-      ExecutorService decoder = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "extract-decode");
-        t.setDaemon(true);
-        return t;
-      });
+      ExecutorService decoder = Executors.newSingleThreadExecutor(daemon("extract-prefetch"));
+      ExecutorService pool = Executors.newFixedThreadPool(DECODE_THREADS, daemon("extract-decode"));
+      ExecutorService writer = Executors.newSingleThreadExecutor(daemon("extract-write"));
       try {
         int resume = Integer.MAX_VALUE;
         boolean allComplete = true;
@@ -79,27 +77,40 @@ public final class ExtractStage {
         List<Failure> failures = new ArrayList<>();
         int crop = pre.crop();
         int start = resume, processed = 0;
-        // Decode the next batch during the forward only when a core is free for it: with libtorch's
-        // OpenMP threads on every core, an extra busy thread slows the forward more than it saves.
-        boolean overlap = Runtime.getRuntime().availableProcessors() > JniUtils.getNumThreads();
-        Future<Prepared> next = start < samples.size() ? submit(decoder, overlap, () -> prepare(samples, start, o.batchSize(), pre)) : null;
+        // Three stages on their own threads (issue #20 item 3): decode + preprocess of the next batch (its images
+        // spread over DECODE_THREADS), the forward of this one (libtorch's own threads), the Arrow write of the
+        // previous one. Bounded: one batch decoding, one in the forward, one being written.
+        Future<Prepared> next = start < samples.size() ? decoder.submit(() -> prepare(samples, start, o.batchSize(), pre, pool)) : null;
+        Future<?> writing = null;
+        int written = start;
         while (next != null) {
           Prepared batch = get(next);
           int after = batch.nextSampleId();
-          next = after < samples.size() ? submit(decoder, overlap, () -> prepare(samples, after, o.batchSize(), pre)) : null;
+          next = after < samples.size() ? decoder.submit(() -> prepare(samples, after, o.batchSize(), pre, pool)) : null;
           failures.addAll(batch.failures());
+          Map<String, ByteBuffer> bytes = new LinkedHashMap<>();
           if (!batch.ok().isEmpty()) {
             try (NDManager m = org.featmap.ml.ComputeDevice.manager(o.device())) {
               NDArray x = org.featmap.ml.Tensors.owned(m, batch.pixels(), new Shape(batch.ok().size(), 3, crop, crop));
               Map<String, NDArray> feats = backbone.forward(x);
               for (Map.Entry<String, FeatureStoreWriter> e : writers.entrySet())
-                append(e.getValue(), batch, feats.get(e.getKey()), o.dtype());
+                bytes.put(e.getKey(), rowsToWrite(e.getValue(), batch, feats.get(e.getKey()), o.dtype()));
             }
-          } else {
-            for (FeatureStoreWriter w : writers.values()) if (!w.complete()) w.append(List.of(), ByteBuffer.allocate(0), after);
           }
+          if (writing != null) {
+            await(writing);
+            o.progress().report(written, samples.size(), "nextSampleId=" + written); // caller's thread, after the write
+          }
+          writing = writer.submit(() -> {
+            for (Map.Entry<String, FeatureStoreWriter> e : writers.entrySet()) append(e.getValue(), batch, bytes.get(e.getKey()));
+            return null;
+          });
+          written = after;
           processed += batch.ok().size() + batch.failures().size();
-          o.progress().report(after, samples.size(), "nextSampleId=" + after);
+        }
+        if (writing != null) {
+          await(writing);
+          o.progress().report(written, samples.size(), "nextSampleId=" + written);
         }
         int rows = 0;
         for (FeatureStoreWriter w : writers.values()) rows = w.finish();
@@ -107,65 +118,132 @@ public final class ExtractStage {
         return new ExtractReport(samples.size(), rows, start, List.copyOf(failures), dirs, secs, processed / secs);
       } finally {
         decoder.shutdownNow();
+        pool.shutdownNow();
+        writer.shutdown(); // not interrupted: a write still running ends (whole shard) before the writers close
+        awaitQuietly(writer);
         for (FeatureStoreWriter w : writers.values()) w.close();
       }
     }
   }
 
-  /** Writes the rows of {@code batch} a writer does not hold yet (layers may differ by a shard after a crash). */
-  private static void append(FeatureStoreWriter w, Prepared batch, NDArray feature, FeatureDType dtype) throws IOException {
-    if (w.complete()) return;
-    List<SampleRow> rows = new ArrayList<>();
-    int first = -1;
-    for (int i = 0; i < batch.ok().size(); i++) {
-      Sample s = batch.ok().get(i);
-      if (s.sampleId() < w.nextSampleId()) continue;
-      if (first < 0) first = i;
-      rows.add(new SampleRow(s.sampleId(), s.originalId(), s.classId(), s.manipulation(), s.relPath()));
-    }
-    if (rows.isEmpty()) return;
+  /** Decode threads: the cores; they share them with libtorch only while a forward and a prefetch overlap. */
+  static final int DECODE_THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** First index in {@code batch} of a row the writer does not hold yet (layers may differ by a shard after a crash), or -1. */
+  private static int firstNew(FeatureStoreWriter w, Prepared batch) {
+    if (w.complete()) return -1;
+    for (int i = 0; i < batch.ok().size(); i++) if (batch.ok().get(i).sampleId() >= w.nextSampleId()) return i;
+    return -1;
+  }
+
+  /** The feature bytes (owned copy, little-endian) of the rows of {@code batch} that {@code w} still needs, or null. */
+  private static ByteBuffer rowsToWrite(FeatureStoreWriter w, Prepared batch, NDArray feature, FeatureDType dtype) {
+    int first = firstNew(w, batch);
+    if (first < 0) return null;
     NDArray part = first == 0 ? feature : feature.get(first + ":");
     NDArray typed = part.toType(dtype == FeatureDType.FLOAT16 ? DataType.FLOAT16 : DataType.FLOAT32, false);
-    ByteBuffer bytes = typed.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer src = typed.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer copy = ByteBuffer.allocate(src.remaining()).order(ByteOrder.LITTLE_ENDIAN);
+    copy.put(src).flip();
+    return copy;
+  }
+
+  /** Writes the rows of {@code batch} a writer does not hold yet (an empty batch of failures only advances it). */
+  private static void append(FeatureStoreWriter w, Prepared batch, ByteBuffer bytes) throws IOException {
+    if (w.complete()) return;
+    int first = firstNew(w, batch);
+    if (first < 0) {
+      if (batch.ok().isEmpty()) w.append(List.of(), ByteBuffer.allocate(0), batch.nextSampleId()); // only failures: advance
+      return;
+    }
+    List<SampleRow> rows = new ArrayList<>();
+    for (int i = first; i < batch.ok().size(); i++) {
+      Sample s = batch.ok().get(i);
+      rows.add(new SampleRow(s.sampleId(), s.originalId(), s.classId(), s.manipulation(), s.relPath()));
+    }
     w.append(rows, bytes, batch.nextSampleId());
   }
 
-  /** Decodes and preprocesses up to {@code n} samples from {@code from}; undecodable ones become failures. */
-  static Prepared prepare(List<Sample> samples, int from, int n, Preprocess pre) {
+  /** Decodes and preprocesses up to {@code n} samples from {@code from} on {@code pool}; undecodable ones become failures. */
+  static Prepared prepare(List<Sample> samples, int from, int n, Preprocess pre, ExecutorService pool) throws InterruptedException {
     int to = Math.min(samples.size(), from + n);
     int plane = 3 * pre.crop() * pre.crop();
     float[] pixels = new float[(to - from) * plane];
+    String[] errors = new String[to - from];
+    List<Future<?>> parts = new ArrayList<>();
+    int chunk = Math.max(1, (to - from + DECODE_THREADS - 1) / DECODE_THREADS);
+    for (int c = from; c < to; c += chunk) {
+      int a = c, b = Math.min(to, c + chunk);
+      parts.add(pool.submit(() -> {
+        for (int i = a; i < b; i++) errors[i - from] = decodeInto(samples.get(i), pre, pixels, (i - from) * plane);
+      }));
+    }
+    for (Future<?> f : parts) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("decoding failed: " + e.getCause(), e.getCause());
+      }
+    }
     List<Sample> ok = new ArrayList<>();
     List<Failure> failures = new ArrayList<>();
+    int dst = 0;
     for (int i = from; i < to; i++) {
       Sample s = samples.get(i);
-      try {
-        if (s.manipulation().isEmpty())
-          throw new IOException(s.file() + ": file name has no '_<manipulation>' part (spec §3.4 expects <ID>_<manipulation>.<ext>)");
-        pre.toChw(FeatureImageDecoder.decode(s.file()), pixels, ok.size() * plane);
-        ok.add(s);
-      } catch (IOException | RuntimeException e) {
-        failures.add(new Failure(s.sampleId(), s.relPath(), String.valueOf(e.getMessage())));
+      if (errors[i - from] != null) {
+        failures.add(new Failure(s.sampleId(), s.relPath(), errors[i - from]));
+        continue;
       }
+      if (dst != i - from) System.arraycopy(pixels, (i - from) * plane, pixels, dst * plane, plane); // close the gap of a failure
+      dst++;
+      ok.add(s);
     }
     float[] used = ok.size() == to - from ? pixels : java.util.Arrays.copyOf(pixels, ok.size() * plane);
     return new Prepared(ok, used, failures, to);
   }
 
-  private static Future<Prepared> submit(ExecutorService decoder, boolean overlap, java.util.concurrent.Callable<Prepared> task) {
-    if (overlap) return decoder.submit(task);
-    return new LazyTask(task); // run by get(), on the calling thread, after the current batch's forward
+  /** Decodes one sample into {@code pixels} at {@code offset}; the error message, or null when it worked. */
+  private static String decodeInto(Sample s, Preprocess pre, float[] pixels, int offset) {
+    try {
+      if (s.manipulation().isEmpty())
+        throw new IOException(s.file() + ": file name has no '_<manipulation>' part (spec §3.4 expects <ID>_<manipulation>.<ext>)");
+      pre.toChw(FeatureImageDecoder.decode(s.file()), pixels, offset);
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return String.valueOf(e.getMessage());
+    }
   }
 
-  private static final class LazyTask extends java.util.concurrent.FutureTask<Prepared> {
-    LazyTask(java.util.concurrent.Callable<Prepared> task) {
-      super(task);
+  private static void await(Future<?> f) throws IOException {
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("extraction interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) throw io;
+      throw new IOException("writing features failed: " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  private static void awaitQuietly(ExecutorService ex) {
+    try {
+      ex.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
   private static Prepared get(Future<Prepared> f) throws IOException {
     try {
-      if (f instanceof LazyTask t) t.run();
       return f.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

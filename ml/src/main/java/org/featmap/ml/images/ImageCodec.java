@@ -31,11 +31,16 @@ import org.w3c.dom.NodeList;
  * Image file I/O with the reference's semantics: decode like Pillow's {@code Image.open(p).convert("RGB")}
  * (alpha dropped without compositing, 16-bit colour samples reduced to their high byte, 16-bit grey
  * clamped to 255, palette expanded,
- * grey replicated, EXIF orientation NOT applied — docs/IMAGES.md), encode baseline JPEG quality 75 with
+ * grey replicated, EXIF orientation and embedded ICC profiles NOT applied — docs/IMAGES.md), encode baseline JPEG quality 75 with
  * 4:2:0 chroma subsampling and standard Huffman tables (Pillow's defaults, spec §1.5) or PNG.
  */
 public final class ImageCodec {
   private ImageCodec() {}
+
+  static {
+    // ImageIO's streams over in-memory data otherwise cache in temp files: a file open per image read or written
+    ImageIO.setUseCache(false);
+  }
 
   /** JPEG quality of the reference (Pillow's default 75, spec §1.5). */
   public static final float JPEG_QUALITY = 0.75f;
@@ -57,7 +62,22 @@ public final class ImageCodec {
     }
   }
 
-  static RgbImage decode(byte[] bytes) throws IOException {
+  /** Decodes an in-memory file (see {@link #decode(Path)}; errors without the file name). */
+  public static RgbImage decode(byte[] bytes) throws IOException {
+    if (TurboJpeg.available() && isJpeg(bytes)) {
+      RgbImage img = TurboJpeg.decode(bytes); // never applies ICC profiles or EXIF orientation, as Pillow
+      if (img != null) return img;
+    }
+    return decodeImageIo(bytes);
+  }
+
+  static boolean isJpeg(byte[] b) {
+    return b.length > 3 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xD8 && (b[2] & 0xFF) == 0xFF;
+  }
+
+  /** The javax.imageio path: every format, and JPEG where libjpeg-turbo's binding is absent or for CMYK/YCCK. */
+  static RgbImage decodeImageIo(byte[] bytes) throws IOException {
+    bytes = JpegMarkers.withoutIccProfile(bytes);
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) throw new IOException("unknown image format");
@@ -187,31 +207,49 @@ public final class ImageCodec {
     return r < 0 ? 0 : Math.min(r, 255);
   }
 
-  /** Writes {@code img} in {@code format}; the file appears atomically (temp file + move). */
+  private static final long PID = ProcessHandle.current().pid();
+
+  /**
+   * Writes {@code img} in {@code format}; the file appears atomically (encoded in memory, written to a temp file
+   * named after this process and thread, then renamed). One open and one close per file: the filesystem calls,
+   * not the encoding, were the largest cost of the manipulate stage with createTempFile + a second open (JFR).
+   */
   public static void write(RgbImage img, Path file, ImageFormat format) throws IOException {
+    byte[] bytes = encode(img, format);
     Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, "." + file.getFileName(), ".part");
+    if (parent != null && !Files.isDirectory(parent)) Files.createDirectories(parent);
+    Path tmp = file.resolveSibling("." + file.getFileName() + "." + PID + "." + Thread.currentThread().getId() + ".part");
     try {
-      try (OutputStream os = Files.newOutputStream(tmp)) {
-        if (format == ImageFormat.JPG) encodeJpeg(img, os);
-        else encodePng(img, os);
-      }
+      Files.write(tmp, bytes);
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
+    } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(tmp);
+      throw e;
     }
   }
 
   public static byte[] encode(RgbImage img, ImageFormat format) throws IOException {
+    if (format == ImageFormat.JPG && TurboJpeg.available()) return TurboJpeg.encode(img);
     ByteArrayOutputStream bos = new ByteArrayOutputStream();
     if (format == ImageFormat.JPG) encodeJpeg(img, bos);
     else encodePng(img, bos);
     return bos.toByteArray();
   }
 
-  /** Baseline JPEG, IJG quality 75 tables, YCbCr 4:2:0 (Y sampled 2x2), standard Huffman tables. */
+  /**
+   * Baseline JPEG, IJG quality 75 tables, YCbCr 4:2:0 (Y sampled 2x2), standard Huffman tables: libjpeg-turbo
+   * (Pillow's library) where its binding loads ({@link TurboJpeg}), else javax.imageio with the same settings.
+   */
   public static void encodeJpeg(RgbImage img, OutputStream os) throws IOException {
+    if (TurboJpeg.available()) {
+      os.write(TurboJpeg.encode(img));
+      return;
+    }
+    encodeJpegImageIo(img, os);
+  }
+
+  /** The javax.imageio encoder (fallback; also measured against libjpeg-turbo in bench/images). */
+  static void encodeJpegImageIo(RgbImage img, OutputStream os) throws IOException {
     BufferedImage bi = toBufferedImage(img);
     ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
     try (ImageOutputStream ios = ImageIO.createImageOutputStream(os)) {

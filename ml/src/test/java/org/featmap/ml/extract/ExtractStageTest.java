@@ -97,7 +97,7 @@ class ExtractStageTest {
         .withStorage(FeatureDType.FLOAT16, FeatureCompression.LZ4));
     assertEquals(1, full.failures().size());
     assertEquals(6, full.failures().get(0).sampleId());
-    assertTrue(full.failures().get(0).error().contains("cannot decode"), full.failures().get(0).error());
+    assertTrue(full.failures().get(0).error().contains("not a decodable image"), full.failures().get(0).error());
 
     try (FeatureStoreReader f3 = FeatureStoreReader.open(out.resolve("feat3"));
         FeatureStoreReader h3 = FeatureStoreReader.open(fresh.resolve("feat3"));

@@ -31,6 +31,29 @@ class ImageCodecTest {
     PillowParityTest.assertImageEquals(expected, ImageCodec.decode(Fixtures.path(name)), name);
   }
 
+  /**
+   * Issue #16: PIL's open + convert("RGB") applies neither an embedded ICC profile nor the EXIF orientation
+   * (python/fixtures/images/make_icc_fixture.py: Adobe-RGB-like profile, Orientation 6). javax.imageio
+   * colour-manages such a file; the decoder must not. Same JPEG decoder family (ISLOW, fancy upsampling):
+   * a level at most.
+   */
+  @Test
+  void jpegWithIccProfileAndExifOrientationDecodesLikePillowIgnoringBoth() throws Exception {
+    RgbImage expected = Fixtures.image("decode_icc_exif.expected.png");
+    RgbImage actual = ImageCodec.decode(Fixtures.path("decode_icc_exif.jpg"));
+    assertEquals(48, actual.width(), "EXIF orientation must not be applied");
+    assertEquals(32, actual.height());
+    int max = 0;
+    for (int i = 0; i < expected.rgb().length; i++)
+      max = Math.max(max, Math.abs((expected.rgb()[i] & 0xFF) - (actual.rgb()[i] & 0xFF)));
+    assertTrue(max <= 1, "max abs diff vs Pillow " + max + " (the embedded profile must not be applied)");
+    byte[] file = Files.readAllBytes(Fixtures.path("decode_icc_exif.jpg"));
+    byte[] stripped = JpegMarkers.withoutIccProfile(file);
+    assertTrue(stripped.length < file.length - 500, "the 536-byte profile segment is dropped");
+    byte[] plain = ImageCodec.encode(FixtureRandom.image(2, 16, 16), ImageFormat.JPG);
+    assertTrue(plain == JpegMarkers.withoutIccProfile(plain), "a file without a profile is passed through untouched");
+  }
+
   @Test
   void cmykJpegDecodesCloseToPillow() throws Exception {
     RgbImage expected = Fixtures.image("decode_cmyk.expected.png");

@@ -33,6 +33,18 @@ public final class ImagesBench {
     for (Manipulation m : Manipulation.values())
       time(m.fileName(), seconds, n -> m.apply(originals.get(n % originals.size()), n));
     time("encode_jpeg", seconds, n -> encode(originals.get(n % originals.size())));
+    List<byte[]> jpegs = new ArrayList<>();
+    for (RgbImage o : originals) jpegs.add(ImageCodec.encode(o, ImageFormat.JPG));
+    time("decode_jpeg", seconds, n -> decode(jpegs.get(n % jpegs.size())));
+    System.err.println("jpeg codec: " + org.featmap.ml.images.TurboJpeg.describe());
+  }
+
+  private static RgbImage decode(byte[] jpeg) {
+    try {
+      return ImageCodec.decode(jpeg);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static RgbImage encode(RgbImage img) {
