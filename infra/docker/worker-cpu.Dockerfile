@@ -10,7 +10,8 @@ FROM ${BUILD_IMAGE} AS build
 # the same stage as worker-gpu.Dockerfile's, so one build serves both images from the layer cache
 ARG PYTORCH_NATIVE_ARTIFACT=pytorch-native-cpu
 WORKDIR /src
-# only what the build reads, so a change to docs/ or infra/ does not rebuild the jars
+# only what the build reads (.dockerignore leaves out tests: -Dmaven.test.skip), so a change to docs/,
+# infra/ or a test does not rebuild the jars
 COPY pom.xml ./
 COPY core core
 COPY ml ml
@@ -18,7 +19,7 @@ COPY activities activities
 COPY workflows workflows
 COPY workers workers
 RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -q -ntp -Dstyle.color=never -DskipTests package -pl workers -am -Dpytorch.native.artifact=${PYTORCH_NATIVE_ARTIFACT} \
+    mvn -B -q -ntp -Dstyle.color=never -Dmaven.test.skip=true package -pl workers -am -Dpytorch.native.artifact=${PYTORCH_NATIVE_ARTIFACT} \
  && mkdir -p /app && cp workers/target/featmap-workers-*.jar /app/featmap.jar && cp -r workers/target/lib /app/lib
 
 FROM ${RUNTIME_IMAGE}

@@ -25,7 +25,7 @@ COPY activities activities
 COPY workflows workflows
 COPY workers workers
 RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -q -ntp -Dstyle.color=never -DskipTests package -pl workers -am -Dpytorch.native.artifact=${PYTORCH_NATIVE_ARTIFACT} \
+    mvn -B -q -ntp -Dstyle.color=never -Dmaven.test.skip=true package -pl workers -am -Dpytorch.native.artifact=${PYTORCH_NATIVE_ARTIFACT} \
  && mkdir -p /app && cp workers/target/featmap-workers-*.jar /app/featmap.jar && cp -r workers/target/lib /app/lib
 
 FROM ${CUDA_IMAGE} AS jre
