@@ -12,8 +12,11 @@ RUN --mount=type=cache,target=/root/.cache/pip \
  && useradd --create-home --uid 10001 mlflow \
  && mkdir -p /mlflow && chown mlflow:mlflow /mlflow
 USER mlflow
+# MLflow 3 answers 403 to a Host header it does not know (DNS-rebinding guard; default: localhost and
+# private IPs): the compose service name is added. Set MLFLOW_SERVER_ALLOWED_HOSTS for your own names.
 ENV PATH=/opt/mlflow/bin:$PATH \
     MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false \
+    MLFLOW_SERVER_ALLOWED_HOSTS="mlflow,mlflow:*,localhost,localhost:*,127.0.0.1,127.0.0.1:*" \
     AWS_REQUEST_CHECKSUM_CALCULATION=when_required \
     AWS_RESPONSE_CHECKSUM_VALIDATION=when_required
 EXPOSE 5000
