@@ -129,7 +129,12 @@ else fail "Prometheus has no sweep progress ($prom)"; fi
 
 if [[ "${FEATMAP_DOCKER_FAULT_IT:-1}" == 1 ]]; then
   t=$(date +%s)
-  if FEATMAP_SERVICES=containers TESTCONTAINERS_RYUK_DISABLED=true CI=true \
+  # Testcontainers' reaper (ryuk) and its tiny helper image (alpine, for checks) come from no registry here:
+  # no reaper (Containers.java removes its containers), the local Debian base as the helper;
+  # the test's own S3 credentials are the containers' (Containers.java), not this stack's
+  if env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY -u AWS_ENDPOINT_URL_S3 -u MLFLOW_S3_ENDPOINT_URL \
+     FEATMAP_SERVICES=containers TESTCONTAINERS_RYUK_DISABLED=true TESTCONTAINERS_CHECKS_DISABLE=true \
+     TESTCONTAINERS_TINYIMAGE_CONTAINER_IMAGE=featmap-debian:bookworm CI=true \
      mvn -o -B -q -pl workers -am verify -Dit.test=ObjectStoreOutageIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
      -Dfailsafe.failIfNoSpecifiedTests=false >"$WORK/it.log" 2>&1; then
     pass "ObjectStoreOutageIT through Testcontainers on the local images ($(since $t))"
