@@ -6,7 +6,12 @@ Every metric a panel queries must be exported by a worker: workers/.../Dashboard
 import json
 from pathlib import Path
 
-DS = {"type": "prometheus", "uid": "prometheus"}
+# Every panel, query and variable names its datasource through the variable $datasource, so the dashboards
+# work with any Prometheus datasource (provisioned as in provisioning/datasources, or picked after an
+# import in the UI), not only one whose uid is "prometheus". DashboardJsonTest checks it.
+DS = {"type": "prometheus", "uid": "${datasource}"}
+DS_VAR = {"name": "datasource", "label": "Prometheus", "type": "datasource", "query": "prometheus",
+          "refresh": 1, "regex": "", "hide": 0, "current": {}}
 
 
 def var(name, query, label):
@@ -33,7 +38,7 @@ def panel(pid, title, kind, targets, x, y, w=12, h=8, unit=None, desc=None, opti
 def dash(uid, title, panels, variables, tags):
     return {"uid": uid, "title": title, "tags": ["featmap"] + tags, "timezone": "browser", "schemaVersion": 39,
             "version": 1, "editable": True, "refresh": "30s", "time": {"from": "now-6h", "to": "now"},
-            "templating": {"list": variables}, "panels": panels, "annotations": {"list": []}}
+            "templating": {"list": [DS_VAR] + variables}, "panels": panels, "annotations": {"list": []}}
 
 
 S = 'sweep=~"$sweep"'

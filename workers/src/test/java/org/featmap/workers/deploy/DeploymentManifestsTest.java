@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -59,7 +61,10 @@ class DeploymentManifestsTest {
     return cur;
   }
 
-  /** The longest heartbeat timeout a deployment must outlast: the sweep configs and the ConfigMap. */
+  /**
+   * The longest heartbeat timeout a deployment must outlast: the sweep configs' (the timeout travels with
+   * each activity from the config; no deployment setting changes it).
+   */
   static int heartbeatSeconds() throws IOException {
     int hb = 60; // ConfigLoader's default heartbeat_seconds
     try (Stream<Path> s = Files.list(ROOT.resolve("config"))) {
@@ -68,9 +73,7 @@ class DeploymentManifestsTest {
         if (v instanceof Integer i) hb = Math.max(hb, i);
       }
     }
-    Object cm = at(load(ROOT.resolve("infra/k8s/configmap.yaml")).get(0), "data.FEATMAP_HEARTBEAT_SECONDS");
-    assertNotNull(cm, "configmap.yaml: data.FEATMAP_HEARTBEAT_SECONDS");
-    return Math.max(hb, Integer.parseInt(cm.toString()));
+    return hb;
   }
 
   static List<Path> yamlFiles() throws IOException {
@@ -105,7 +108,7 @@ class DeploymentManifestsTest {
         String kind = String.valueOf(d.get("kind"));
         if (kind.equals("ConfigMap")) {
           for (String k : map(d.get("data"), r + " data").keySet())
-            assertFalse(SECRET_NAME.matcher(k).matches() && !k.equals("FEATMAP_HEARTBEAT_SECONDS"),
+            assertFalse(SECRET_NAME.matcher(k).matches(),
                 r + ": ConfigMap key " + k + " looks like a secret; put it in the Secret");
         }
         if (kind.equals("Secret")) fail(r + ": a Secret with values is committed; create it from a file instead");
@@ -175,8 +178,7 @@ class DeploymentManifestsTest {
     int hb = heartbeatSeconds();
     Map<String, Object> compose = map(load(ROOT.resolve("infra/compose.yaml")).get(0), "compose.yaml");
     Map<String, Object> services = map(compose.get("services"), "services");
-    for (String s : List.of("postgres", "temporal", "temporal-ui", "minio", "minio-init", "mlflow", "prometheus", "grafana",
-        "worker-cpu", "worker-gpu"))
+    for (String s : List.of("s3", "temporal", "mlflow", "prometheus", "grafana", "worker-cpu", "worker-gpu"))
       assertTrue(services.containsKey(s), "compose.yaml: no service " + s);
     for (Map.Entry<String, Object> e : services.entrySet()) {
       Map<String, Object> svc = map(e.getValue(), e.getKey());
@@ -189,7 +191,7 @@ class DeploymentManifestsTest {
         for (Object k : l) assertFalse(SECRET_NAME.matcher(k.toString().split("=")[0]).matches(), e.getKey() + ": " + k);
       }
       if (!e.getKey().startsWith("worker-")) continue;
-      assertEquals(".env", String.valueOf(svc.get("env_file")), e.getKey() + ": credentials through env_file .env");
+      assertEquals("${FEATMAP_ENV_FILE:-.env}", String.valueOf(svc.get("env_file")), e.getKey() + ": credentials through env_file .env (infra/docker/test.sh names its own)");
       assertNotNull(at(svc, "healthcheck.test"), e.getKey() + ": no healthcheck");
       String grace = String.valueOf(svc.get("stop_grace_period"));
       assertTrue(grace.matches("\\d+s") && Integer.parseInt(grace.replace("s", "")) >= 2 * hb,
@@ -219,5 +221,109 @@ class DeploymentManifestsTest {
         assertTrue(kv[1].isEmpty() || kv[1].startsWith("change-me"), ".env.example: " + kv[0] + " is not a placeholder");
     }
     assertTrue(Files.readString(ROOT.resolve("infra/.gitignore")).lines().anyMatch(".env"::equals), "infra/.env is git-ignored");
+  }
+
+  /**
+   * Every ConfigMap key is read by someone: a Deployment's args ($(KEY)), the project's code (the name as
+   * a string literal in a src/main Java file) or the AWS SDK, which reads its standard variables itself.
+   * A key nobody reads (FEATMAP_HEARTBEAT_SECONDS was one) makes an operator believe a setting works.
+   */
+  @Test
+  void everyConfigMapKeyIsRead() throws IOException {
+    Set<String> sdk = Set.of("AWS_REGION", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL");
+    StringBuilder args = new StringBuilder();
+    try (Stream<Path> s = Files.list(ROOT.resolve("infra/k8s"))) {
+      for (Path f : s.filter(p -> p.toString().endsWith(".yaml")).toList()) args.append(Files.readString(f));
+    }
+    StringBuilder code = new StringBuilder();
+    for (String m : List.of("core", "ml", "activities", "workflows", "workers")) {
+      try (Stream<Path> s = Files.walk(ROOT.resolve(m).resolve("src/main"))) {
+        for (Path f : s.filter(p -> p.toString().endsWith(".java")).toList()) code.append(Files.readString(f));
+      }
+    }
+    Map<String, Object> data = map(at(load(ROOT.resolve("infra/k8s/configmap.yaml")).get(0), "data"), "configmap data");
+    for (String k : data.keySet())
+      assertTrue(sdk.contains(k) || args.toString().contains("$(" + k + ")") || code.toString().contains("\"" + k + "\""),
+          "configmap.yaml: " + k + " is read by no code, no manifest's args and not by the AWS SDK");
+  }
+
+  static final Pattern IMAGE_REF = Pattern.compile("^[a-z0-9./_-]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$");
+
+  /** An image reference with a tag that names a version: not missing, not latest. */
+  static void assertVersionTag(String where, String image) {
+    String img = image;
+    // compose: ${VAR:-default} keeps the default as what users get
+    Matcher m = Pattern.compile("\\$\\{[A-Z0-9_]+:-([^}]+)}").matcher(img);
+    img = m.replaceAll(r -> Matcher.quoteReplacement(r.group(1)));
+    assertTrue(IMAGE_REF.matcher(img).matches(), where + ": image reference '" + image + "'");
+    int colon = img.lastIndexOf(':');
+    assertTrue(colon > img.lastIndexOf('/'), where + ": image " + image + " has no tag (would be latest)");
+    String tag = img.substring(colon + 1);
+    assertFalse(tag.equals("latest") || tag.matches("\\d+|stable|main|edge"), where + ": image " + image + " is not tagged by a version");
+    assertTrue(tag.matches(".*\\d+\\.\\d+.*"), where + ": image tag " + tag + " names no version");
+  }
+
+  @Test
+  void imagesAreTaggedByVersion() throws IOException {
+    String version = DeploymentManifestsTest.projectVersion();
+    for (String r : List.of("worker-cpu.yaml", "worker-gpu-l40.yaml", "worker-edit.yaml"))
+      for (Object doc : load(ROOT.resolve("infra/k8s").resolve(r)))
+        for (Object c : list(at(doc, "spec.template.spec.containers"), r + " containers")) {
+          String image = String.valueOf(at(c, "image"));
+          assertVersionTag(r, image);
+          assertTrue(image.endsWith(":" + version), r + ": " + image + " is not the project's version " + version);
+        }
+    Map<String, Object> kustom = map(load(ROOT.resolve("infra/k8s/kustomization.yaml")).get(0), "kustomization");
+    for (Object i : list(kustom.get("images"), "images"))
+      assertEquals(version, String.valueOf(at(i, "newTag")), "kustomization.yaml: newTag of " + at(i, "name"));
+    Map<String, Object> services = map(map(load(ROOT.resolve("infra/compose.yaml")).get(0), "compose").get("services"), "services");
+    for (Map.Entry<String, Object> e : services.entrySet())
+      assertVersionTag("compose.yaml " + e.getKey(), String.valueOf(at(e.getValue(), "image")));
+  }
+
+  static String projectVersion() throws IOException {
+    Matcher m = Pattern.compile("(?m)^  <version>([^<]+)</version>").matcher(Files.readString(ROOT.resolve("pom.xml")));
+    assertTrue(m.find(), "pom.xml: no project version");
+    return m.group(1);
+  }
+
+  /**
+   * The Dockerfiles: every base image is a build arg whose default is a public image tagged by version
+   * (infra/docker/build.sh passes local ones), JVMs that touch feature stores open java.nio for Arrow
+   * (docs/NOTES.md), and MLflow is the version the tests run (infra/local/lib.sh).
+   */
+  @Test
+  void dockerfilesTakeTheirBasesAsArgs() throws IOException {
+    List<Path> files;
+    try (Stream<Path> s = Files.list(ROOT.resolve("infra/docker"))) {
+      files = s.filter(p -> p.toString().endsWith(".Dockerfile")).sorted().toList();
+    }
+    assertTrue(files.size() >= 6, "Dockerfiles: " + files);
+    Pattern from = Pattern.compile("(?m)^FROM\\s+(\\S+)(\\s+AS\\s+(\\S+))?");
+    for (Path f : files) {
+      String t = Files.readString(f), where = f.getFileName().toString();
+      Set<String> stages = new java.util.HashSet<>();
+      Matcher m = from.matcher(t);
+      while (m.find()) {
+        String base = m.group(1);
+        if (m.group(3) != null) stages.add(m.group(3));
+        if (stages.contains(base) && !base.equals(m.group(3))) continue; // an earlier stage
+        Matcher arg = Pattern.compile("^\\$\\{([A-Z_]+)}$").matcher(base);
+        assertTrue(arg.matches(), where + ": FROM " + base + " is not a build arg");
+        Matcher def = Pattern.compile("(?m)^ARG " + arg.group(1) + "=(\\S+)$").matcher(t);
+        assertTrue(def.find(), where + ": ARG " + arg.group(1) + " has no default");
+        if (where.equals("local-base.Dockerfile") || where.equals("temporal.Dockerfile") && arg.group(1).equals("TEMPORAL_SOURCE")) continue;
+        assertVersionTag(where + " ARG " + arg.group(1), def.group(1));
+      }
+      if (where.startsWith("worker-")) {
+        assertTrue(t.contains("\"--add-opens=java.base/java.nio=ALL-UNNAMED\""), where + ": the JVM needs --add-opens=java.base/java.nio=ALL-UNNAMED (Arrow)");
+      }
+    }
+    Matcher local = Pattern.compile("MLFLOW_VERSION=\"\\$\\{FEATMAP_MLFLOW_VERSION:-([^}]+)}\"").matcher(Files.readString(ROOT.resolve("infra/local/lib.sh")));
+    assertTrue(local.find(), "infra/local/lib.sh: MLFLOW_VERSION");
+    assertTrue(Files.readString(ROOT.resolve("infra/docker/mlflow.Dockerfile")).contains("ARG MLFLOW_VERSION=" + local.group(1) + "\n"),
+        "mlflow.Dockerfile: MLflow " + local.group(1) + " as infra/local and the tests");
+    assertTrue(Files.readString(ROOT.resolve("infra/compose.yaml")).contains("MLFLOW_VERSION:-" + local.group(1) + "}"),
+        "compose.yaml: MLflow " + local.group(1));
   }
 }

@@ -32,17 +32,41 @@ import org.testcontainers.utility.DockerImageName;
  * starting a container (the outage tests) keeps its address, as the scripts' fixed ports do; data lives
  * in the container's own layer and survives a stop/start like the scripts' .run/ folders.
  *
- * <p>Image tags: what was checked and what was not is in docs/SERVICES.md ("Testcontainers"). The
- * project's machines have no Docker engine, so this class compiles and is selected by a real check
- * there ({@link ServiceBackends}), but has not been run.
+ * <p>Images: the services' public images, or the ones infra/docker/build.sh builds from package registries
+ * (featmap-s3proxy, featmap-mlflow, featmap-temporal: the same versions) where no registry is reachable.
+ * {@code FEATMAP_CONTAINER_IMAGES=local|public} chooses; unset, the local ones are used when the engine
+ * has them. With no registry Testcontainers' reaper image (ryuk) cannot be pulled either: run with
+ * {@code TESTCONTAINERS_RYUK_DISABLED=true} (infra/docker/test.sh does); a shutdown hook then removes the
+ * containers. Run for real by infra/docker/test.sh (ObjectStoreOutageIT, local images, 2026-12-02).
  */
 final class Containers implements ServiceBackend {
   /** S3Proxy 2.6.0, as infra/local (its CI tags releases "s3proxy-X" with "X" too, docker/metadata-action match rule). */
-  static final String S3_IMAGE = "andrewgaul/s3proxy:2.6.0";
+  static final String S3_PUBLIC = "andrewgaul/s3proxy:2.6.0";
   /** MLflow 3.17.2 as infra/local; the "-full" variant has boto3, which the server needs to list S3 artifacts. */
-  static final String MLFLOW_IMAGE = "ghcr.io/mlflow/mlflow:v3.17.2-full";
+  static final String MLFLOW_PUBLIC = "ghcr.io/mlflow/mlflow:v3.17.2-full";
   /** Temporal CLI v1.5.1 as infra/local (the image is tagged with the version without its "v"; entrypoint /temporal). */
-  static final String TEMPORAL_IMAGE = "temporalio/temporal:1.5.1";
+  static final String TEMPORAL_PUBLIC = "temporalio/temporal:1.5.1";
+  /** The same three services as built by infra/docker/build.sh (S3Proxy from Maven Central, MLflow from PyPI, the CLI from the Go module proxy). */
+  static final String S3_LOCAL = "featmap-s3proxy:2.6.0", MLFLOW_LOCAL = "featmap-mlflow:3.17.2", TEMPORAL_LOCAL = "featmap-temporal:1.5.1";
+
+  /** Whether this JVM uses the locally built images. */
+  static final boolean LOCAL_IMAGES = localImages();
+  static final String S3_IMAGE = LOCAL_IMAGES ? S3_LOCAL : S3_PUBLIC;
+  static final String MLFLOW_IMAGE = LOCAL_IMAGES ? MLFLOW_LOCAL : MLFLOW_PUBLIC;
+  static final String TEMPORAL_IMAGE = LOCAL_IMAGES ? TEMPORAL_LOCAL : TEMPORAL_PUBLIC;
+
+  static boolean localImages() {
+    String v = System.getenv().getOrDefault("FEATMAP_CONTAINER_IMAGES", "").trim();
+    if (v.equalsIgnoreCase("local")) return true;
+    if (v.equalsIgnoreCase("public")) return false;
+    if (!v.isEmpty()) throw new IllegalArgumentException("FEATMAP_CONTAINER_IMAGES='" + v + "' is not one of: local, public (or unset)");
+    try {
+      DockerClientFactory.instance().client().inspectImageCmd(S3_LOCAL).exec();
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
 
   static final String S3_ACCESS_KEY = "featmap-local";
   static final String S3_SECRET_KEY = "featmap-local-secret";
@@ -65,6 +89,10 @@ final class Containers implements ServiceBackend {
         .withEnv("S3PROXY_IGNORE_UNKNOWN_HEADERS", "true")
         .withEnv("JCLOUDS_PROVIDER", "filesystem")
         .withEnv("JCLOUDS_FILESYSTEM_BASEDIR", "/data")
+        // the local image (infra/docker/s3proxy-entrypoint.sh) takes the AWS SDK's names and makes the buckets
+        .withEnv("AWS_ACCESS_KEY_ID", S3_ACCESS_KEY)
+        .withEnv("AWS_SECRET_ACCESS_KEY", S3_SECRET_KEY)
+        .withEnv("S3_BUCKETS", String.join(" ", BUCKETS))
         .withExposedPorts(80)
         .withCreateContainerCmdModifier(hostPort(s3Port, 80))
         .waitingFor(Wait.forListeningPort().withStartupTimeout(STARTUP));
@@ -104,6 +132,8 @@ final class Containers implements ServiceBackend {
   /** Pulls (when needed) and starts the three containers: S3 first, its buckets, then MLflow, then Temporal. */
   static Containers start() throws Exception {
     Containers c = new Containers();
+    // without the reaper (TESTCONTAINERS_RYUK_DISABLED) nothing else removes them when the JVM ends
+    Runtime.getRuntime().addShutdownHook(new Thread(c::removeAll, "featmap-containers-cleanup"));
     c.s3.start();
     for (String b : BUCKETS) {
       var r = c.s3.execInContainer("mkdir", "-p", "/data/" + b);
@@ -112,6 +142,21 @@ final class Containers implements ServiceBackend {
     c.mlflow.start();
     c.temporal.start();
     return c;
+  }
+
+  private void removeAll() {
+    for (GenericContainer<?> g : new GenericContainer<?>[] {temporal, mlflow, s3}) {
+      try {
+        g.stop();
+      } catch (RuntimeException e) {
+        // best effort at JVM exit
+      }
+    }
+    try {
+      network.close();
+    } catch (RuntimeException e) {
+      // best effort
+    }
   }
 
   @Override
@@ -153,7 +198,12 @@ final class Containers implements ServiceBackend {
   @Override
   public boolean start(Service s) {
     if (isUp(s)) return true;
-    DockerClientFactory.instance().client().startContainerCmd(container(s).getContainerId()).exec();
+    try {
+      DockerClientFactory.instance().client().startContainerCmd(container(s).getContainerId()).exec();
+    } catch (com.github.dockerjava.api.exception.NotModifiedException alreadyRunning) {
+      // 304: the container runs but its server did not answer the probe in time (seen on a loaded
+      // machine right after start): wait for it below instead of failing the test
+    }
     try {
       awaitUp(s, STARTUP);
       return true;
