@@ -70,7 +70,7 @@ final class VerifyCommand implements Callable<Integer> {
           try {
             s.verify(r);
           } catch (CorruptArtifactException | java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
-            bad.add(new Bad(m.stage(), m.key(), e.getMessage()));
+            bad.add(new Bad(m.stage(), m.key(), m.stage() + "/" + m.key() + ": " + e.getMessage()));
             break;
           }
           done += r.bytes();
