@@ -80,13 +80,18 @@ public final class ExtractStage {
         // Three stages on their own threads (issue #20 item 3): decode + preprocess of the next batch (its images
         // spread over DECODE_THREADS), the forward of this one (libtorch's own threads), the Arrow write of the
         // previous one. Bounded: one batch decoding, one in the forward, one being written.
+        // On a CPU device whose libtorch threads take every core, a decode running beside the forward slows the
+        // forward more than it saves (measured before issue #20): there the next batch is decoded right after the
+        // forward, still spread over all cores. With a GPU, or a free core, it is decoded during the forward.
+        boolean overlap = !o.device().getDeviceType().equals(ai.djl.Device.Type.CPU)
+            || Runtime.getRuntime().availableProcessors() > JniUtils.getNumThreads();
         Future<Prepared> next = start < samples.size() ? decoder.submit(() -> prepare(samples, start, o.batchSize(), pre, pool)) : null;
         Future<?> writing = null;
         int written = start;
         while (next != null) {
           Prepared batch = get(next);
           int after = batch.nextSampleId();
-          next = after < samples.size() ? decoder.submit(() -> prepare(samples, after, o.batchSize(), pre, pool)) : null;
+          next = overlap && after < samples.size() ? decoder.submit(() -> prepare(samples, after, o.batchSize(), pre, pool)) : null;
           failures.addAll(batch.failures());
           Map<String, ByteBuffer> bytes = new LinkedHashMap<>();
           if (!batch.ok().isEmpty()) {
@@ -97,6 +102,7 @@ public final class ExtractStage {
                 bytes.put(e.getKey(), rowsToWrite(e.getValue(), batch, feats.get(e.getKey()), o.dtype()));
             }
           }
+          if (!overlap && after < samples.size()) next = decoder.submit(() -> prepare(samples, after, o.batchSize(), pre, pool));
           if (writing != null) {
             await(writing);
             o.progress().report(written, samples.size(), "nextSampleId=" + written); // caller's thread, after the write
