@@ -17,6 +17,7 @@ import org.featmap.activities.stage.StageActivitiesImpl;
 import org.featmap.activities.stage.SweepActivitiesImpl;
 import org.featmap.core.tracking.Tracker;
 import org.featmap.workflows.CellWorkflowImpl;
+import org.featmap.workflows.SubSweepWorkflowImpl;
 import org.featmap.workflows.SweepWorkflowImpl;
 
 /**
@@ -73,7 +74,7 @@ final class Temporal implements AutoCloseable {
     Map<String, org.featmap.activities.stage.StageHandler> handlers = Handlers.all();
     if (workflows) {
       Worker w = factory.newWorker(WORKFLOW_QUEUE);
-      w.registerWorkflowImplementationTypes(SweepWorkflowImpl.class, CellWorkflowImpl.class);
+      w.registerWorkflowImplementationTypes(SweepWorkflowImpl.class, CellWorkflowImpl.class, SubSweepWorkflowImpl.class);
     }
     for (String q : activityQueues) {
       boolean gpu = q.contains("gpu") || q.contains("featinv");

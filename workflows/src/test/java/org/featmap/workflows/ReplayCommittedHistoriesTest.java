@@ -30,7 +30,9 @@ class ReplayCommittedHistoriesTest {
       WorkflowExecutionHistory h = Files.exists(idFile)
           ? WorkflowExecutionHistory.fromJson(Files.readString(f), Files.readString(idFile).trim())
           : WorkflowExecutionHistory.fromJson(Files.readString(f));
-      Class<?> type = f.getFileName().toString().startsWith("cell") ? CellWorkflowImpl.class : SweepWorkflowImpl.class;
+      String name = f.getFileName().toString();
+      Class<?> type = name.startsWith("cell") ? CellWorkflowImpl.class
+          : name.startsWith("subsweep") ? SubSweepWorkflowImpl.class : SweepWorkflowImpl.class;
       WorkflowReplayer.replayWorkflowExecution(h, type);
     }
   }
