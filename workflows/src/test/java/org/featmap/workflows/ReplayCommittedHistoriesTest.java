@@ -3,7 +3,6 @@ package org.featmap.workflows;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.temporal.common.WorkflowExecutionHistory;
-import io.temporal.testing.WorkflowReplayer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,7 +32,7 @@ class ReplayCommittedHistoriesTest {
       String name = f.getFileName().toString();
       Class<?> type = name.startsWith("cell") ? CellWorkflowImpl.class
           : name.startsWith("subsweep") ? SubSweepWorkflowImpl.class : SweepWorkflowImpl.class;
-      WorkflowReplayer.replayWorkflowExecution(h, type);
+      Replays.replay(h, type);
     }
   }
 }

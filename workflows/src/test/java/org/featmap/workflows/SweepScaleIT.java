@@ -32,9 +32,10 @@ import org.junit.jupiter.api.Test;
  * group with all four models, eight edit prompts per dataset: ~20,000 nodes), planned and run with mocked
  * activities; every workflow's history stays within 10,000 events and no event (hence no payload) reaches
  * 256 KB. Prints the figures BENCHMARKS.md "Bounded orchestration" records. In-process service without
- * time skipping (VERIFIED_FACTS: time skipping breaks after tens of workflows).
+ * time skipping (VERIFIED_FACTS: time skipping breaks after tens of workflows). An IT (failsafe phase): 150 s at
+ * load 12-19 on 2 cores, too long for the unit phase.
  */
-class SweepScaleTest {
+class SweepScaleIT {
   static final int MAX_EVENTS = 10_000;
   static final int MAX_EVENT_BYTES = 256 * 1024;
 
@@ -63,12 +64,6 @@ class SweepScaleTest {
           WorkflowOptions.newBuilder().setWorkflowId("scale").setTaskQueue("wf")
               .setWorkflowTaskTimeout(java.time.Duration.ofSeconds(60)).build()); // as featmap run sets it
       var fut = WorkflowClient.execute(sweep::run, new SweepRequest(cfg, Map.of(), false));
-      if (Boolean.getBoolean("scale.debug")) {
-        Thread.sleep(40_000);
-        for (String id : List.of("scale", "scale/batch-0"))
-          for (HistoryEvent e : c.fetchHistory(id).getEvents()) System.out.println("DBG " + id + " " + e.getEventId() + " " + e.getEventType()
-              + (e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED ? " " + e.getActivityTaskScheduledEventAttributes().getTaskQueue().getName() + " " + e.getActivityTaskScheduledEventAttributes().getActivityType().getName() : ""));
-      }
       SweepStatus s = fut.get();
       double runSeconds = (System.nanoTime() - t0) / 1e9;
 
