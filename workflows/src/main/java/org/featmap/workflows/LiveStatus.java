@@ -20,16 +20,48 @@ public final class LiveStatus {
   /** Queries the sweep (its latest run, so continue-as-new and re-launches are followed) and its live batches. */
   public static SweepStatus query(WorkflowClient client, String workflowId) {
     SweepStatus top = client.newUntypedWorkflowStub(workflowId).query("status", SweepStatus.class);
+    top = startedOnly(client, workflowId, top);
     if (top.live().isEmpty()) return top;
     List<SweepStatus> parts = new ArrayList<>();
     for (String id : top.live()) {
       try {
-        parts.add(client.newUntypedWorkflowStub(id).query("status", SweepStatus.class));
+        parts.add(startedOnly(client, id, client.newUntypedWorkflowStub(id).query("status", SweepStatus.class)));
       } catch (RuntimeException notYet) {
         // started a moment ago (no worker has taken it yet): its nodes stay pending in this view
       }
     }
     return merge(top, parts);
+  }
+
+  /**
+   * Issue #16: a node is "running" only while its activity runs. The workflow knows when it scheduled an
+   * activity, not when a worker took it (a cell's test, classify, wxb and svd are scheduled together and wait
+   * for the one GPU slot); the server does: DescribeWorkflowExecution lists each pending activity as
+   * scheduled or started. Those still waiting move back to pending. Per stage, since a batch runs one cell at a
+   * time (one node per stage in flight) and the sweep's own activities are shared nodes. A failed describe
+   * leaves the counts as the workflow gave them.
+   */
+  static SweepStatus startedOnly(WorkflowClient client, String workflowId, SweepStatus s) {
+    Map<String, Integer> waiting = new LinkedHashMap<>();
+    try {
+      var r = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+          io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
+              .setNamespace(client.getOptions().getNamespace())
+              .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+              .build());
+      for (var a : r.getPendingActivitiesList())
+        if (a.getState() == io.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED)
+          waiting.merge(a.getActivityType().getName(), 1, Integer::sum);
+    } catch (RuntimeException e) {
+      return s;
+    }
+    if (waiting.isEmpty()) return s;
+    Map<String, StageCount> stages = new LinkedHashMap<>();
+    s.stages().forEach((st, k) -> {
+      int w = Math.min(k.running(), waiting.getOrDefault(st, 0));
+      stages.put(st, new StageCount(k.total(), k.done(), k.cached(), k.running() - w, k.failed(), k.skipped()));
+    });
+    return new SweepStatus(s.sweep(), stages, s.failures(), s.finished(), s.computeMillis(), s.busyMillis(), s.spanMillis(), s.live());
   }
 
   /** Adds the batches' done/cached/running/failed/skipped to the sweep's counts (totals are the sweep's). */

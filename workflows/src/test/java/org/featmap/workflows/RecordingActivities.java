@@ -17,7 +17,7 @@ import org.featmap.core.contract.SweepStatus;
  * Mocked activities for workflow tests: record the order of calls, check that inputs ran first,
  * fail the nodes they are told to fail (non-retryably), and report chosen keys as cached.
  */
-final class RecordingActivities implements StageActivities, SweepActivities {
+class RecordingActivities implements StageActivities, SweepActivities {
   final List<String> calls = Collections.synchronizedList(new ArrayList<>());
   /** The tracking run each node task carried. */
   final Set<String> sweepRunIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
