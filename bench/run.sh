@@ -3,6 +3,7 @@
 # PyTorch / Pillow / numpy / scikit-image on the same cores), printed as a ratio. Needs the Python
 # packages of python/requirements-bench.txt (torch 2.7.1 from PyPI, not Debian's python3-torch).
 # Usage: bench/run.sh [images|extract|train|metrics|decoder|recon|orchestration ...]   (default: all)
+#        bench/run.sh papertoy   (the paper grid at toy size, tens of minutes: not part of 'all')
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 all=(orchestration images metrics extract train decoder recon)
