@@ -53,6 +53,15 @@ class BoundedShapeReplayTest {
     RecordingActivities acts = new RecordingActivities(Set.of("train/D/direct/convnext/feat2/grayscale/mlp"), Set.of());
     SweepWorkflowTest.runSweep(env, worker, acts, "bounded-replay");
     WorkflowExecutionHistory h = env.getWorkflowClient().fetchHistory("bounded-replay");
+    String recordTo = System.getProperty("featmap.recordHistories"); // writes the committed bounded-*.json
+    if (recordTo != null) {
+      Path dir = Path.of(recordTo);
+      Files.writeString(dir.resolve("bounded-wf-test.json"), h.toJson(true));
+      Files.writeString(dir.resolve("bounded-wf-test.id"), "bounded-replay\n");
+      Files.writeString(dir.resolve("subsweep-bounded-wf-test.json"),
+          env.getWorkflowClient().fetchHistory("bounded-replay/batch-0").toJson(true));
+      Files.writeString(dir.resolve("subsweep-bounded-wf-test.id"), "bounded-replay/batch-0\n");
+    }
     assertTrue(h.getEvents().stream().anyMatch(ev -> ev.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED),
         "the bounded shape records its version marker");
     Replays.replay(h, SweepWorkflowImpl.class);
