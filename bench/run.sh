@@ -4,6 +4,7 @@
 # packages of python/requirements-bench.txt (torch 2.7.1 from PyPI, not Debian's python3-torch).
 # Usage: bench/run.sh [images|extract|train|metrics|decoder|recon|orchestration|checkpoint|store ...]   (default: all but store)
 # store needs infra/local's S3 server: infra/local/s3.sh start; eval "$(infra/local/env.sh)"; bench/run.sh store
+#        bench/run.sh papertoy   (the paper grid at toy size, tens of minutes: not part of 'all')
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 all=(orchestration images metrics extract train decoder recon checkpoint)

@@ -25,7 +25,9 @@ final class Histories {
     for (HistoryEvent e : h.getEvents()) {
       if (e.getEventType() == EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED) {
         WorkflowExecution child = e.getChildWorkflowExecutionStartedEventAttributes().getWorkflowExecution();
-        Path cf = file.resolveSibling("cell-" + file.getFileName());
+        // the replay test picks the implementation by this prefix: a cell (older sweeps) or a batch of cells
+        String type = e.getChildWorkflowExecutionStartedEventAttributes().getWorkflowType().getName();
+        Path cf = file.resolveSibling((type.equals("SubSweepWorkflow") ? "subsweep-" : "cell-") + file.getFileName());
         Files.writeString(cf, client.fetchHistory(child.getWorkflowId(), child.getRunId()).toJson(true));
         Files.writeString(idFile(cf), child.getWorkflowId() + "\n");
         System.err.println("recorded histories " + file + " and " + cf);

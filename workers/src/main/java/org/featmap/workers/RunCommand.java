@@ -93,6 +93,9 @@ final class RunCommand implements Callable<Integer> {
           .setWorkflowId(workflowId)
           .setTaskQueue(Temporal.WORKFLOW_QUEUE)
           .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+          // the first task plans the whole graph (seconds for 20,000 nodes on a loaded machine; the default 10 s
+          // expired at load 33 and the task was retried over and over)
+          .setWorkflowTaskTimeout(java.time.Duration.ofSeconds(60))
           .build());
       SweepRequest req = new SweepRequest(cfg, fp, tracking.tracker() != Tracker.NONE, LaunchInfo.now());
       try {
@@ -119,7 +122,7 @@ final class RunCommand implements Callable<Integer> {
         }
         if (quiet) continue;
         try {
-          SweepStatus s = stub.query("status", SweepStatus.class);
+          SweepStatus s = org.featmap.workflows.LiveStatus.query(client, workflowId);
           String line = StatusPrinter.oneLine(s);
           if (!line.equals(last)) System.out.println(line);
           last = line;

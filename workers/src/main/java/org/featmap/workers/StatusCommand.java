@@ -21,8 +21,7 @@ final class StatusCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (Temporal t = server.connect()) {
-      WorkflowStub stub = t.client().newUntypedWorkflowStub(sweep);
-      SweepStatus s = stub.query("status", SweepStatus.class);
+      SweepStatus s = org.featmap.workflows.LiveStatus.query(t.client(), sweep);
       System.out.printf("sweep %s (%s)%n", s.sweep(), s.finished() ? "finished" : "running");
       System.out.print(StatusPrinter.render(s));
       if (all) new java.util.TreeMap<>(s.failures()).forEach((id, why) -> System.out.println("  " + id + ": " + why));

@@ -17,6 +17,7 @@ import org.featmap.activities.stage.StageActivitiesImpl;
 import org.featmap.activities.stage.SweepActivitiesImpl;
 import org.featmap.core.tracking.Tracker;
 import org.featmap.workflows.CellWorkflowImpl;
+import org.featmap.workflows.SubSweepWorkflowImpl;
 import org.featmap.workflows.SweepWorkflowImpl;
 
 /**
@@ -72,8 +73,10 @@ final class Temporal implements AutoCloseable {
   void startWorkers(boolean workflows, Collection<String> activityQueues, Tracker tracker, Path workBase, int cpuSlots) {
     Map<String, org.featmap.activities.stage.StageHandler> handlers = Handlers.all();
     if (workflows) {
-      Worker w = factory.newWorker(WORKFLOW_QUEUE);
-      w.registerWorkflowImplementationTypes(SweepWorkflowImpl.class, CellWorkflowImpl.class);
+      // the SDK fails a workflow task whose thread runs 1 s without yielding; class loading in a sweep's first task
+      // took longer at load 35 (docs/NOTES.md), and the retried task costs a round trip: 10 s
+      Worker w = factory.newWorker(WORKFLOW_QUEUE, WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(10_000).build());
+      w.registerWorkflowImplementationTypes(SweepWorkflowImpl.class, CellWorkflowImpl.class, SubSweepWorkflowImpl.class);
     }
     for (String q : activityQueues) {
       boolean gpu = q.contains("gpu") || q.contains("featinv");

@@ -17,7 +17,7 @@ import org.featmap.core.contract.SweepStatus;
  * Mocked activities for workflow tests: record the order of calls, check that inputs ran first,
  * fail the nodes they are told to fail (non-retryably), and report chosen keys as cached.
  */
-final class RecordingActivities implements StageActivities, SweepActivities {
+class RecordingActivities implements StageActivities, SweepActivities {
   final List<String> calls = Collections.synchronizedList(new ArrayList<>());
   /** The tracking run each node task carried. */
   final Set<String> sweepRunIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -31,6 +31,7 @@ final class RecordingActivities implements StageActivities, SweepActivities {
   }
 
   NodeResult run(NodeTask t) {
+    if (t.stage().equals("report")) reportTask = t;
     if (!t.stage().equals("report")) // the report runs over whatever finished and marks the rest missing
     for (NodeTask.InputRef in : t.inputs())
       if (!finished.contains(in.nodeId()) && !cachedStageKeys.contains(in.stage() + "/" + in.key()))
@@ -79,4 +80,29 @@ final class RecordingActivities implements StageActivities, SweepActivities {
 
   @Override
   public void closeSweepRun(String runId, SweepStatus status) {}
+
+  /** The report's input lists, as the real activity would write them (serialised the same way). */
+  final List<String> reportInputLists = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** The report task as the activity received it. */
+  volatile NodeTask reportTask;
+
+  @Override
+  public org.featmap.core.store.ArtifactRef publishReportInputs(org.featmap.core.contract.SweepRequest request) {
+    var g = org.featmap.core.graph.Planner.plan(request.config(), request.fingerprints());
+    var byId = g.byId();
+    var report = g.ofStage(org.featmap.core.graph.Stage.REPORT).get(0);
+    List<NodeTask.InputRef> ins = new ArrayList<>();
+    for (var in : report.inputs()) {
+      var dep = byId.get(in.nodeId());
+      ins.add(new NodeTask.InputRef(in.role(), dep.id(), dep.stage().id(), dep.key()));
+    }
+    try {
+      String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(ins);
+      reportInputLists.add(json);
+      byte[] b = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      return new org.featmap.core.store.ArtifactRef("mem:report-inputs/" + report.key(), org.featmap.core.store.Sha256.hex(b), b.length);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }

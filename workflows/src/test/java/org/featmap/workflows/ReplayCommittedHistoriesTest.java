@@ -3,7 +3,6 @@ package org.featmap.workflows;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.temporal.common.WorkflowExecutionHistory;
-import io.temporal.testing.WorkflowReplayer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,8 +29,10 @@ class ReplayCommittedHistoriesTest {
       WorkflowExecutionHistory h = Files.exists(idFile)
           ? WorkflowExecutionHistory.fromJson(Files.readString(f), Files.readString(idFile).trim())
           : WorkflowExecutionHistory.fromJson(Files.readString(f));
-      Class<?> type = f.getFileName().toString().startsWith("cell") ? CellWorkflowImpl.class : SweepWorkflowImpl.class;
-      WorkflowReplayer.replayWorkflowExecution(h, type);
+      String name = f.getFileName().toString();
+      Class<?> type = name.startsWith("cell") ? CellWorkflowImpl.class
+          : name.startsWith("subsweep") ? SubSweepWorkflowImpl.class : SweepWorkflowImpl.class;
+      Replays.replay(h, type);
     }
   }
 }

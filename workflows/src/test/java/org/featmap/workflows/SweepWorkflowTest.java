@@ -58,7 +58,7 @@ class SweepWorkflowTest {
   @RegisterExtension
   static final TestWorkflowExtension ext =
       TestWorkflowExtension.newBuilder()
-          .registerWorkflowImplementationTypes(SweepWorkflowImpl.class, CellWorkflowImpl.class)
+          .registerWorkflowImplementationTypes(SweepWorkflowImpl.class, CellWorkflowImpl.class, SubSweepWorkflowImpl.class)
           .setDoNotStart(true)
           .build();
 

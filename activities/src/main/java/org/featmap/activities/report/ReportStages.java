@@ -50,7 +50,17 @@ public final class ReportStages {
   public static void report(StageContext ctx) throws Exception {
     Map<String, List<Cell>> byStage = new LinkedHashMap<>();
     List<String> missing = new ArrayList<>();
+    Map<String, NodeManifest> edits = new java.util.TreeMap<>(); // issue #16: per-file failures of the edit imports
+    List<String> missingEdits = new ArrayList<>();
+    int results = 0;
     for (NodeTask.InputRef in : ctx.task().inputs()) {
+      if (in.stage().equals("edit")) { // its manifest is all the report reads: no download of the images
+        Optional<NodeManifest> m = ctx.store().manifest(in.stage(), in.key());
+        if (m.isPresent()) edits.put(in.nodeId(), m.get());
+        else missingEdits.add(in.nodeId());
+        continue;
+      }
+      results++;
       Optional<NodeManifest> m = ctx.store().manifest(in.stage(), in.key());
       if (m.isEmpty()) {
         missing.add(in.nodeId());
@@ -62,7 +72,8 @@ public final class ReportStages {
     RunLinks links = RunLinks.of(ctx);
     HtmlReport r = new HtmlReport("FeatMap sweep " + ctx.task().sweep());
     if (links.any()) r.meta("Each cell's first column links to its MLflow run (params, per-epoch metrics, artifacts).");
-    r.meta(ctx.task().inputs().size() + " result nodes planned, " + missing.size() + " missing (failed or skipped)");
+    final int planned = results;
+    r.meta(planned + " result nodes planned, " + missing.size() + " missing (failed or skipped)");
     List<HtmlReport.Block> trainBlocks = new ArrayList<>();
     List<Cell> train = byStage.getOrDefault("train", List.of());
     if (train.isEmpty()) trainBlocks.add(new HtmlReport.Missing("training results", "no training cell finished"));
@@ -194,6 +205,7 @@ public final class ReportStages {
       linBlocks.add(new HtmlReport.Figure(spec, "Singular values S_i of W (log scale), up to 8 cells."));
     }
     r.section("Linear maps: W·x vs bias and spectra", linBlocks.toArray(HtmlReport.Block[]::new));
+    if (!edits.isEmpty() || !missingEdits.isEmpty()) r.section("Imported edits", editBlocks(edits, missingEdits));
     if (!missing.isEmpty()) {
       List<List<String>> mrows = new ArrayList<>();
       for (String id : missing) mrows.add(List.of(id));
@@ -206,6 +218,26 @@ public final class ReportStages {
     String run = ctx.task().sweepRunId();
     // the whole folder (page, figures) on the sweep run, where the UI shows it as report/index.html
     if (run != null) ctx.tracker().logArtifacts(run, "report", out);
+  }
+
+  /** Files listed per edit import that it could not take (bad name, unknown edit, unreadable), at most 200 per node. */
+  static final int LISTED_EDIT_FAILURES = 200;
+
+  static HtmlReport.Block[] editBlocks(Map<String, NodeManifest> edits, List<String> missingEdits) {
+    List<HtmlReport.Block> blocks = new ArrayList<>();
+    List<List<String>> rows = new ArrayList<>();
+    List<List<String>> failed = new ArrayList<>();
+    edits.forEach((id, m) -> {
+      rows.add(List.of(id, m.summary().getOrDefault("imported", ""), Integer.toString(m.failures().size())));
+      for (int i = 0; i < Math.min(LISTED_EDIT_FAILURES, m.failures().size()); i++) failed.add(List.of(id, m.failures().get(i)));
+      if (m.failures().size() > LISTED_EDIT_FAILURES)
+        failed.add(List.of(id, (m.failures().size() - LISTED_EDIT_FAILURES) + " more (the node's manifest lists them all)"));
+    });
+    if (!rows.isEmpty())
+      blocks.add(new HtmlReport.Table("Generative edits imported per split", List.of("node", "imported", "files not imported"), rows));
+    if (!failed.isEmpty()) blocks.add(new HtmlReport.Table("Files the edit import could not take", List.of("node", "file: why"), failed));
+    for (String id : missingEdits) blocks.add(new HtmlReport.Missing(id, "the import did not finish; see the sweep's status"));
+    return blocks.toArray(HtmlReport.Block[]::new);
   }
 
   /** Links from a cell's row to its run in this execution (empty without tracking). */

@@ -38,7 +38,8 @@ public final class StageActivitiesImpl implements StageActivities {
     this.workBase = workBase;
   }
 
-  NodeResult execute(NodeTask task) {
+  NodeResult execute(NodeTask given) {
+    NodeTask task = given;
     StageHandler h = handlers.get(task.stage());
     if (h == null)
       throw ApplicationFailure.newNonRetryableFailure("stage " + task.stage() + " is not available yet", "StageUnavailable");
@@ -46,6 +47,7 @@ public final class StageActivitiesImpl implements StageActivities {
     String checkpoint = ctx.getHeartbeatDetails(Beat.class).map(Beat::checkpoint).orElse(null);
     Progress progress = (done, total, ckpt) -> ctx.heartbeat(new Beat(done, total, ckpt));
     try (ArtifactStore store = Stores.open(task.storeUri())) {
+      task = SweepActivitiesImpl.expandInputs(task, store); // the report of a bounded sweep: inputs by reference
       Path base = store instanceof LocalArtifactStore l ? l.root().resolve(".work") : workBase;
       return NodeRunner.run(task, h, store, base, progress, tracker, checkpoint);
     } catch (BadInputException | ConfigException | IllegalArgumentException e) {

@@ -227,4 +227,54 @@ public final class SweepActivitiesImpl implements SweepActivities {
       throw Activity.wrap(e);
     }
   }
+
+  /** Where the report's input list lives in the store: its own namespace, beside no node's files. */
+  public static final String REPORT_INPUTS_STAGE = "report-inputs";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Override
+  public ArtifactRef publishReportInputs(SweepRequest request) {
+    try {
+      return publishReportInputs(request.config(), request.fingerprints());
+    } catch (IOException e) {
+      throw Activity.wrap(e);
+    }
+  }
+
+  /** The activity's work, callable without Temporal (tests). */
+  public static ArtifactRef publishReportInputs(SweepConfig cfg, Map<String, String> fingerprints) throws IOException {
+    ExperimentGraph graph = Planner.plan(cfg, fingerprints);
+    Map<String, Node> byId = graph.byId();
+    Node report = graph.nodes().stream().filter(n -> n.stage() == Stage.REPORT).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("the sweep " + cfg.sweep().name() + " plans no report node"));
+    List<NodeTask.InputRef> ins = new ArrayList<>();
+    for (Node.Input in : report.inputs()) {
+      Node dep = byId.get(in.nodeId());
+      ins.add(new NodeTask.InputRef(in.role(), dep.id(), dep.stage().id(), dep.key()));
+    }
+    byte[] bytes = JSON.writeValueAsBytes(ins);
+    try (ArtifactStore store = Stores.open(cfg.sweep().store())) {
+      return store.putBytes(REPORT_INPUTS_STAGE, report.key(), "inputs.json", bytes);
+    }
+  }
+
+  /**
+   * A task whose inputs were passed by reference ({@link NodeTask#inputsRef}) with its inputs listed again,
+   * read (sha256-checked) from the store. The list must give the task's own content key: a worker whose
+   * planner differs from the workflow's would otherwise report over other nodes.
+   */
+  public static NodeTask expandInputs(NodeTask task, ArtifactStore store) throws IOException {
+    if (task.inputsRef() == null) return task;
+    List<NodeTask.InputRef> ins = JSON.readValue(store.readBytes(task.inputsRef()),
+        JSON.getTypeFactory().constructCollectionType(List.class, NodeTask.InputRef.class));
+    List<Map.Entry<String, String>> roleKeys = new ArrayList<>();
+    for (NodeTask.InputRef in : ins) roleKeys.add(Map.entry(in.role(), in.key()));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> params = JSON.readValue(task.paramsJson(), Map.class);
+    String key = ContentKeys.key(Stage.of(task.stage()), params, roleKeys);
+    if (!key.equals(task.key()))
+      throw new IllegalStateException(task.nodeId() + ": the input list " + task.inputsRef().uri() + " gives key " + key
+          + ", not the task's " + task.key() + " (workers and the workflow run different planner code?)");
+    return task.withInputs(ins);
+  }
 }

@@ -15,12 +15,25 @@ import java.util.Map;
  * @param paramsJson canonical JSON of the node's params
  * @param inputs the nodes it reads, by role
  * @param storeUri where outputs go and inputs come from
+ * @param inputsRef when not null, the inputs are too many for a payload (the report of a large grid reads
+ *     every result node): a JSON file in the store listing them ({@link #inputs} is then empty); the
+ *     activity reads it back ({@code SweepActivities.publishReportInputs} writes it) before running the node
  */
 public record NodeTask(
     String sweep, String sweepRunId, String nodeId, String stage, String key, String paramsJson,
-    List<InputRef> inputs, String storeUri) {
+    List<InputRef> inputs, String storeUri, org.featmap.core.store.ArtifactRef inputsRef) {
   public NodeTask {
     inputs = List.copyOf(inputs);
+  }
+
+  public NodeTask(String sweep, String sweepRunId, String nodeId, String stage, String key, String paramsJson,
+      List<InputRef> inputs, String storeUri) {
+    this(sweep, sweepRunId, nodeId, stage, key, paramsJson, inputs, storeUri, null);
+  }
+
+  /** The same task with its inputs listed in place of a reference to them. */
+  public NodeTask withInputs(List<InputRef> listed) {
+    return new NodeTask(sweep, sweepRunId, nodeId, stage, key, paramsJson, listed, storeUri, null);
   }
 
   public record InputRef(String role, String nodeId, String stage, String key) {}

@@ -30,4 +30,13 @@ public interface SweepActivities {
   /** Marks the sweep's parent run finished, logging its totals. */
   @ActivityMethod(name = "closeSweepRun")
   void closeSweepRun(String runId, SweepStatus status);
+
+  /**
+   * Plans the request's graph (the same pure planner the workflow uses) and writes the report node's
+   * inputs, as JSON, into the store: the report of a large grid reads every result node, far more than a
+   * Temporal payload holds (20,000 nodes ≈ 3 MB). Returns the file's reference, which the report's
+   * {@code NodeTask.inputsRef} carries. Content-addressed by the report's key, so a retry writes the same file.
+   */
+  @ActivityMethod(name = "publishReportInputs")
+  org.featmap.core.store.ArtifactRef publishReportInputs(SweepRequest request);
 }

@@ -13,12 +13,21 @@ import java.util.Map;
  * @param busyMillis wall time during which at least one node was computing (union of intervals)
  * @param spanMillis from the first computation's start to the last one's end (0 when nothing computed):
  *     wall − span is start-up and shut-down, span − busy the gaps between nodes
+ * @param live workflow ids of running sub-sweeps whose nodes this status counts as pending: their own
+ *     {@code status} query tells which of them are done or running ({@code LiveStatus} in workflows merges
+ *     them); empty for a sweep that runs every node itself (sweeps started before bounded histories)
  */
 public record SweepStatus(String sweep, Map<String, StageCount> stages, Map<String, String> failures, boolean finished,
-    long computeMillis, long busyMillis, long spanMillis) {
+    long computeMillis, long busyMillis, long spanMillis, List<String> live) {
   public SweepStatus {
     stages = Map.copyOf(stages);
     failures = Map.copyOf(failures);
+    live = live == null ? List.of() : List.copyOf(live);
+  }
+
+  public SweepStatus(String sweep, Map<String, StageCount> stages, Map<String, String> failures, boolean finished,
+      long computeMillis, long busyMillis, long spanMillis) {
+    this(sweep, stages, failures, finished, computeMillis, busyMillis, spanMillis, List.of());
   }
 
   public record StageCount(int total, int done, int cached, int running, int failed, int skipped) {}

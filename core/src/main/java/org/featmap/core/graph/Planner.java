@@ -231,6 +231,8 @@ public final class Planner {
         }
       }
     }
+    // issue #16: the edit imports too (role "edit"), so the report lists the files each import could not take
+    for (Node ed : edited.values()) reportInputs.add(in("edit", ed));
     if (cfg.report().enabled())
       add(Stage.REPORT, "report/" + cfg.sweep().name(), params("sweep", cfg.sweep().name()), reportInputs, null);
   }

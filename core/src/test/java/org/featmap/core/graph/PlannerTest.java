@@ -19,6 +19,21 @@ class PlannerTest {
     return ConfigLoader.load(Path.of("../config/paper.yaml"), new EnvExpander(Map.of()));
   }
 
+  /** Issue #13 item 7: config/paper-toy.yaml plans exactly the paper's grid: the same node ids, stage by stage. */
+  @Test
+  void paperToyConfigHasThePapersGrid() {
+    ExperimentGraph toy = Planner.plan(ConfigLoader.load(Path.of("../config/paper-toy.yaml"), new EnvExpander(Map.of())));
+    ExperimentGraph paper = Planner.plan(paper());
+    assertEquals(615, toy.counts().get(Stage.TRAIN));
+    assertEquals(paper.counts(), toy.counts());
+    assertEquals(new HashSet<>(paper.byId().keySet()).size(), toy.nodes().size());
+    Set<String> paperIds = new HashSet<>(paper.byId().keySet());
+    paperIds.remove("report/featmap-paper");
+    Set<String> toyIds = new HashSet<>(toy.byId().keySet());
+    toyIds.remove("report/featmap-paper-toy");
+    assertEquals(paperIds, toyIds);
+  }
+
   @Test
   void paperGridHasTheSpecCounts() {
     ExperimentGraph g = Planner.plan(paper());

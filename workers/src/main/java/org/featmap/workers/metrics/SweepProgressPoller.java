@@ -55,8 +55,7 @@ public final class SweepProgressPoller implements AutoCloseable {
     List<String> updated = new java.util.ArrayList<>();
     for (String id : asked) {
       try {
-        WorkflowStub stub = client.newUntypedWorkflowStub(id);
-        progress.update(id, stub.query("status", SweepStatus.class));
+        progress.update(id, org.featmap.workflows.LiveStatus.query(client, id));
         updated.add(id);
       } catch (RuntimeException e) {
         LOG.debug("status of {} not available now: {}", id, e.getMessage()); // retried next poll

@@ -50,6 +50,7 @@ import org.featmap.core.graph.Planner;
 import org.featmap.core.tracking.Tracker;
 import org.featmap.workflows.CellWorkflowImpl;
 import org.featmap.workflows.SweepWorkflow;
+import org.featmap.workflows.SubSweepWorkflowImpl;
 import org.featmap.workflows.SweepWorkflowImpl;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,7 +121,7 @@ class DashboardMetricsTest {
           .setUseTimeskipping(false).setMetricsScope(m.temporalScope()).build());
       try {
         Worker wf = env.newWorker("featmap-workflows");
-        wf.registerWorkflowImplementationTypes(SweepWorkflowImpl.class, CellWorkflowImpl.class);
+        wf.registerWorkflowImplementationTypes(SweepWorkflowImpl.class, CellWorkflowImpl.class, SubSweepWorkflowImpl.class);
         for (String q : List.of("featmap-cpu", "featmap-gpu")) {
           Worker w = env.newWorker(q, WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(2).build());
           w.registerActivitiesImplementations(new StageActivitiesImpl(handlers, Tracker.NONE, dir.resolve("work")),
