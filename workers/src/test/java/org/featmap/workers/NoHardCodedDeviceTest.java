@@ -21,17 +21,19 @@ class NoHardCodedDeviceTest {
   static final Pattern PICKS_A_DEVICE =
       Pattern.compile("Device\\.cpu\\(\\)|Engine\\.getInstance\\(\\)\\.defaultDevice|NDManager\\.newBaseManager\\(|Model\\.newInstance\\(");
   /** file:line-text fragment → why it is fine. */
-  static final Map<String, String> ALLOWED = Map.of(
-      "ml/ComputeDevice.java", "the one place that allocates",
-      "ml/reconstruct/Decoder.java:    return load(dir, Device.cpu());", "the tool/test overload; stages call load(dir, device)",
-      "ml/reconstruct/DecoderOptions.java:    device = device == null", "default of plain-path runs; the stage passes the worker's",
-      "ml/extract/ExtractOptions.java", "defaults of plain-path runs; the stage passes the worker's",
-      "ml/classify/FinetuneOptions.java", "defaults of plain-path runs; the stage passes the worker's",
-      "ml/features/FeatureImport.java", "`featmap features import` converts files on the CPU; not a stage",
-      "ml/train/TrainStage.java:    try (NDManager probe = NDManager.newBaseManager(Device.cpu()))", "reads a state dict's shapes before the model exists",
-      "ml/train/TrainStage.java:      try (NDManager m = NDManager.newBaseManager(on))", "on = the device the model was created on",
-      "ml/eval/Lpips.java:      try (NDManager m = NDManager.newBaseManager(module.device()", "the device the module was loaded on",
-      "ml/eval/Feat3Cosine.java:        float[] all = f.get(LAYER).toDevice(Device.cpu(), false)", "copies a result to the host");
+  static final Map<String, String> ALLOWED = Map.ofEntries(
+      Map.entry("ml/ComputeDevice.java", "the one place that allocates"),
+      Map.entry("ml/reconstruct/Decoder.java:    return load(dir, Device.cpu());", "the tool/test overload; stages call load(dir, device)"),
+      Map.entry("ml/reconstruct/DecoderOptions.java:    device = device == null", "default of plain-path runs; the stage passes the worker's"),
+      Map.entry("ml/extract/ExtractOptions.java", "defaults of plain-path runs; the stage passes the worker's"),
+      Map.entry("ml/classify/FinetuneOptions.java", "defaults of plain-path runs; the stage passes the worker's"),
+      Map.entry("ml/features/FeatureImport.java", "`featmap features import` converts files on the CPU; not a stage"),
+      Map.entry("ml/train/TrainStage.java:    try (NDManager probe = NDManager.newBaseManager(Device.cpu()))", "reads a state dict's shapes before the model exists"),
+      Map.entry("ml/train/TrainStage.java:      try (NDManager m = NDManager.newBaseManager(on))", "on = the device the model was created on"),
+      Map.entry("ml/eval/Lpips.java:      try (NDManager m = NDManager.newBaseManager(module.device()", "the device the module was loaded on"),
+      Map.entry("ml/eval/Feat3Cosine.java:        float[] all = f.get(LAYER).toDevice(Device.cpu(), false)", "copies a result to the host"),
+      Map.entry("ml/mapping/FusedAttention.java:    try (NDManager cpu = NDManager.newBaseManager(Device.cpu());", "a 0-dim dropout probability the module reads with item(); libtorch takes CPU scalars with inputs on any device"),
+      Map.entry("ml/mapping/FusedAttention.java:          PtNDManager home = (PtNDManager) NDManager.newBaseManager(Device.cpu(), \"PyTorch\");", "the SDPA module has no parameters: one CPU-loaded module serves inputs on any device"));
 
   @Test
   void computePathsTakeTheirDevice() throws Exception {
