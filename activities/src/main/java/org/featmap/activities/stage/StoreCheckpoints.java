@@ -300,7 +300,8 @@ public final class StoreCheckpoints implements AutoCloseable {
       Path lt = localDir.resolve("LATEST.tmp");
       Files.writeString(lt, name);
       Files.move(lt, localDir.resolve("LATEST"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      LOG.info("{}: resuming from the store's checkpoint of epoch {} (local: {})", key, e.epoch(), local < 0 ? "none" : local);
+      // WARN: the worker's quiet log shows it; a resume from the store means this host took over another's work
+      LOG.warn("{}: resuming from the store's checkpoint of epoch {} (local: {})", key, e.epoch(), local < 0 ? "none" : local);
       return e.epoch();
     }
     return local;

@@ -153,14 +153,14 @@ class CrossHostIT {
       int newestAtKill = storeAtKill.stream().max(Integer::compare).orElseThrow();
       assertTrue(resumed >= newestAtKill && resumed <= localAtKill,
           "resumed_from_epoch " + resumed + ": the store held " + storeAtKill + ", the killed host's scratch " + localAtKill);
+      assertEquals(ref.get("best_val_loss").asText(), got.get("best_val_loss"), "best_val_loss (printed in full) differs from the uninterrupted run's");
+      assertEquals(ref.get("best_epoch").asText(), got.get("best_epoch"));
+      assertEquals(ref.get("epochs_run").asText(), got.get("epochs_run"));
       String resumedBy = null;
       for (int o = 0; o < 3; o++)
         if (o != h && Files.readString(dir.resolve("host-" + (o + 1) + ".log")).contains("resuming from the store's checkpoint of epoch " + resumed))
           resumedBy = "host-" + (o + 1);
       assertNotNull(resumedBy, "no other host logged resuming from the store's checkpoint of epoch " + resumed);
-      assertEquals(ref.get("best_val_loss").asText(), got.get("best_val_loss"), "best_val_loss (printed in full) differs from the uninterrupted run's");
-      assertEquals(ref.get("best_epoch").asText(), got.get("best_epoch"));
-      assertEquals(ref.get("epochs_run").asText(), got.get("epochs_run"));
       Map<String, byte[]> after = manifests(store, s3, prefix);
       for (var e : before.entrySet()) assertArrayEquals(e.getValue(), after.get(e.getKey()), e.getKey() + " was recomputed");
       assertEquals(TinySweep.manifests(reference.store()).size(), after.size(), "every node committed: " + after.keySet());
