@@ -123,7 +123,7 @@ public final class StoreCheckpoints implements AutoCloseable {
         stats.superseded++;
       }
       waiting = new Staged(epoch, target);
-      if (pending == null || pending.isDone()) pending = uploader.submit(this::drain);
+      if (pending == null) pending = uploader.submit(this::drain);
       stats.checkpoints++;
       stats.criticalSeconds += (System.nanoTime() - t0) / 1e9;
     }
@@ -135,7 +135,10 @@ public final class StoreCheckpoints implements AutoCloseable {
       synchronized (lock) {
         s = waiting;
         waiting = null;
-        if (s == null) return;
+        if (s == null) {
+          pending = null; // under the lock: a checkpoint queued after this point starts a new drain
+          return;
+        }
       }
       long t0 = System.nanoTime();
       try {
