@@ -123,7 +123,7 @@ public final class StoreCheckpoints implements AutoCloseable {
         stats.superseded++;
       }
       waiting = new Staged(epoch, target);
-      if (pending == null || pending.isDone()) pending = uploader.submit(this::drain);
+      if (pending == null) pending = uploader.submit(this::drain);
       stats.checkpoints++;
       stats.criticalSeconds += (System.nanoTime() - t0) / 1e9;
     }
@@ -135,7 +135,10 @@ public final class StoreCheckpoints implements AutoCloseable {
       synchronized (lock) {
         s = waiting;
         waiting = null;
-        if (s == null) return;
+        if (s == null) {
+          pending = null; // under the lock: a checkpoint queued after this point starts a new drain
+          return;
+        }
       }
       long t0 = System.nanoTime();
       try {
@@ -300,7 +303,8 @@ public final class StoreCheckpoints implements AutoCloseable {
       Path lt = localDir.resolve("LATEST.tmp");
       Files.writeString(lt, name);
       Files.move(lt, localDir.resolve("LATEST"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      LOG.info("{}: resuming from the store's checkpoint of epoch {} (local: {})", key, e.epoch(), local < 0 ? "none" : local);
+      // WARN: the worker's quiet log shows it; a resume from the store means this host took over another's work
+      LOG.warn("{}: resuming from the store's checkpoint of epoch {} (local: {})", key, e.epoch(), local < 0 ? "none" : local);
       return e.epoch();
     }
     return local;
