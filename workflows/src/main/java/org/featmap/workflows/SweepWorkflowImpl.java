@@ -61,6 +61,30 @@ public class SweepWorkflowImpl implements SweepWorkflow {
     return Workflow.getVersion(BOUNDED, Workflow.DEFAULT_VERSION, 1);
   }
 
+  /** Bookkeeping activities (tracking runs, report inputs): short, retried until they succeed. */
+  private static SweepActivities bookkeeping(StageOptions opts) {
+    return Workflow.newActivityStub(SweepActivities.class,
+        ActivityOptions.newBuilder()
+            .setTaskQueue(opts.queueOf("default"))
+            .setStartToCloseTimeout(Duration.ofMinutes(10))
+            .build());
+  }
+
+  /**
+   * The cache check reads manifests only and heartbeats its progress (issue #13): its own options, so a
+   * worker lost mid-check is noticed in a minute and a large store is not cut off at 10 minutes. Options
+   * are not part of replay, so this needs no version marker.
+   */
+  private static SweepActivities cacheCheck(StageOptions opts) {
+    return Workflow.newActivityStub(SweepActivities.class,
+        ActivityOptions.newBuilder()
+            .setTaskQueue(opts.queueOf("default"))
+            .setStartToCloseTimeout(Duration.ofHours(2))
+            .setHeartbeatTimeout(Duration.ofMinutes(2))
+            .setRetryOptions(io.temporal.common.RetryOptions.newBuilder().setMaximumAttempts(10).build())
+            .build());
+  }
+
   @Override
   public SweepStatus run(SweepRequest request) {
     return shapeVersion() == Workflow.DEFAULT_VERSION ? runFlat(request) : runBounded(request);
@@ -79,25 +103,12 @@ public class SweepWorkflowImpl implements SweepWorkflow {
     // 10 attempts with backoff 1 s x2 up to 2 min: a retryable fault (tracking server or object store
     // restarting, ~30-50 s for MLflow on a loaded machine) is ridden out for ~6 min; 6 attempts gave 31 s.
     StageOptions opts = new StageOptions(cfg.sweep().queues(), cfg.sweep().heartbeatSeconds(), 10);
-    SweepActivities bookkeeping = Workflow.newActivityStub(SweepActivities.class,
-        ActivityOptions.newBuilder()
-            .setTaskQueue(opts.queueOf("default"))
-            .setStartToCloseTimeout(Duration.ofMinutes(10))
-            .build());
+    SweepActivities bookkeeping = bookkeeping(opts);
     String store = cfg.sweep().store();
     String runId = request.tracking() ? openRun(bookkeeping, request) : null;
 
     List<String> stageKeys = graph.nodes().stream().map(n -> n.stage().id() + "/" + n.key()).toList();
-    // The cache check reads manifests only and heartbeats its progress (issue #13): its own options, so a
-    // worker lost mid-check is noticed in a minute and a large store is not cut off at 10 minutes. Options
-    // are not part of replay, so this needs no version marker.
-    SweepActivities cacheCheck = Workflow.newActivityStub(SweepActivities.class,
-        ActivityOptions.newBuilder()
-            .setTaskQueue(opts.queueOf("default"))
-            .setStartToCloseTimeout(Duration.ofHours(2))
-            .setHeartbeatTimeout(Duration.ofMinutes(2))
-            .setRetryOptions(io.temporal.common.RetryOptions.newBuilder().setMaximumAttempts(10).build())
-            .build());
+    SweepActivities cacheCheck = cacheCheck(opts);
     Set<String> cachedKeys = new HashSet<>(cacheCheck.lookupCached(store, stageKeys));
     Set<String> cachedIds = new HashSet<>();
     for (Node n : graph.nodes()) if (cachedKeys.contains(n.stage().id() + "/" + n.key())) cachedIds.add(n.id());
@@ -226,23 +237,12 @@ public class SweepWorkflowImpl implements SweepWorkflow {
       }
     });
     StageOptions opts = new StageOptions(cfg.sweep().queues(), cfg.sweep().heartbeatSeconds(), 10);
-    SweepActivities bookkeeping = Workflow.newActivityStub(SweepActivities.class,
-        ActivityOptions.newBuilder()
-            .setTaskQueue(opts.queueOf("default"))
-            .setStartToCloseTimeout(Duration.ofMinutes(10))
-            .build());
+    SweepActivities bookkeeping = bookkeeping(opts);
     String store = cfg.sweep().store();
     String runId = request.tracking() ? openRun(bookkeeping, request) : null;
 
     List<String> stageKeys = pure(() -> graph.nodes().stream().map(n -> n.stage().id() + "/" + n.key()).toList());
-    // The cache check reads manifests only and heartbeats (issue #13): its own options, as in runFlat.
-    SweepActivities cacheCheck = Workflow.newActivityStub(SweepActivities.class,
-        ActivityOptions.newBuilder()
-            .setTaskQueue(opts.queueOf("default"))
-            .setStartToCloseTimeout(Duration.ofHours(2))
-            .setHeartbeatTimeout(Duration.ofMinutes(2))
-            .setRetryOptions(io.temporal.common.RetryOptions.newBuilder().setMaximumAttempts(10).build())
-            .build());
+    SweepActivities cacheCheck = cacheCheck(opts);
     List<Promise<List<String>>> lookups = new ArrayList<>();
     for (int i = 0; i < stageKeys.size(); i += LOOKUP_BATCH) {
       List<String> part = new ArrayList<>(stageKeys.subList(i, Math.min(stageKeys.size(), i + LOOKUP_BATCH)));
