@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
  * group with all four models, eight edit prompts per dataset: ~20,000 nodes), planned and run with mocked
  * activities; every workflow's history stays within 10,000 events and no event (hence no payload) reaches
  * 256 KB. Prints the figures BENCHMARKS.md "Bounded orchestration" records. In-process service without
- * time skipping (VERIFIED_FACTS: time skipping breaks after tens of workflows). An IT (failsafe phase): 150 s at
- * load 12-19 on 2 cores, too long for the unit phase.
+ * time skipping (VERIFIED_FACTS: time skipping breaks after tens of workflows). An IT (failsafe phase): 128-150 s at
+ * load 12-20 on 2 cores, too long for the unit phase.
  */
 class SweepScaleIT {
   static final int MAX_EVENTS = 10_000;
