@@ -46,6 +46,10 @@ public final class ClassifyStages {
       int batchSize, double learningRate, double dropRate, double labelSmoothing, long seed, Device device, Progress progress) {}
 
   public static FinetuneResult finetune(FinetuneRun f) throws Exception {
+    return finetune(f, org.featmap.ml.EpochCheckpoints.none());
+  }
+
+  public static FinetuneResult finetune(FinetuneRun f, org.featmap.ml.EpochCheckpoints checkpoints) throws Exception {
     Path train = f.scratch().resolve("augmented_train");
     linkTrainingImages(f.trainRoots(), train);
     FinetuneOptions o = FinetuneOptions.convnext(f.export(), train, f.out().resolve("head"))
@@ -56,7 +60,7 @@ public final class ClassifyStages {
         f.learningRate(), o.weightDecay(), o.dropRate(), f.labelSmoothing(), o.valFraction(), o.patience(), o.seed(), f.device(), o.threads(),
         o.progress());
     try {
-      return FinetuneStage.run(o);
+      return FinetuneStage.run(o, checkpoints);
     } catch (IllegalArgumentException e) {
       throw new BadInputException(e.getMessage(), e);
     }
@@ -67,10 +71,16 @@ public final class ClassifyStages {
     List<Path> roots = new ArrayList<>();
     roots.add(ctx.inputDir("images").resolve("augmented_train"));
     if (!ctx.task().inputs("edits").isEmpty()) roots.add(ctx.inputDir("edits").resolve("augmented_train"));
-    FinetuneResult r = finetune(new FinetuneRun(Path.of(ctx.str("export")), roots, ctx.scratchDir(), ctx.outDir(),
-        ctx.bool("augmented"), ctx.integer("epochs"), ctx.integer("batch_size"), Double.parseDouble(ctx.str("learning_rate")),
-        Double.parseDouble(ctx.str("drop_rate")), Double.parseDouble(ctx.str("label_smoothing")), Long.parseLong(ctx.str("seed")),
-        ExtractStages.device(), ctx.progress())); // the worker's device (config routes finetune to the GPU queue)
+    // epoch checkpoints in the store: a retry on another host continues after the last uploaded epoch (issue #14)
+    Path ckpt = ctx.scratchDir().resolve("checkpoints");
+    FinetuneResult r;
+    try (org.featmap.activities.stage.StoreCheckpoints uploads = org.featmap.activities.stage.StoreCheckpoints.forNode(ctx, ckpt)) {
+      r = finetune(new FinetuneRun(Path.of(ctx.str("export")), roots, ctx.scratchDir(), ctx.outDir(),
+          ctx.bool("augmented"), ctx.integer("epochs"), ctx.integer("batch_size"), Double.parseDouble(ctx.str("learning_rate")),
+          Double.parseDouble(ctx.str("drop_rate")), Double.parseDouble(ctx.str("label_smoothing")), Long.parseLong(ctx.str("seed")),
+          ExtractStages.device(), uploads.beating(ctx.progress())), // the worker's device (config routes finetune to the GPU queue)
+          new org.featmap.ml.EpochCheckpoints(ckpt, uploads::onCheckpoint));
+    }
     ctx.summary("classes", r.classes().size());
     ctx.summary("train_images", r.trainImages());
     ctx.summary("best_epoch", r.bestEpoch());

@@ -46,7 +46,7 @@ public final class StoreCheckpoints implements AutoCloseable {
   /** The pseudo-stage under which checkpoints live in the store. */
   public static final String STAGE = "checkpoints";
   /** Stages that write store checkpoints (and whose commit deletes them). */
-  public static final java.util.Set<String> STAGES = java.util.Set.of("train");
+  public static final java.util.Set<String> STAGES = java.util.Set.of("train", "finetune");
 
   private final ArtifactStore store;
   private final String key;
@@ -87,6 +87,20 @@ public final class StoreCheckpoints implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /**
+   * For a node about to compute: makes {@code localDir} hold the newest good checkpoint (this host's or the store's,
+   * {@link #restore}) and returns the uploader for the epochs to come. Close it when the computation ends.
+   */
+  public static StoreCheckpoints forNode(StageContext ctx, Path localDir) throws IOException {
+    restore(ctx.store(), ctx.task().stage(), ctx.task().key(), localDir, ctx.checkpoint());
+    return new StoreCheckpoints(ctx.store(), ctx.task().stage(), ctx.task().key(), keepFromEnv(), ctx.scratchDir().resolve("upload"));
+  }
+
+  /** The node's progress with the store reference of the latest uploaded checkpoint in every heartbeat. */
+  public org.featmap.core.contract.Progress beating(org.featmap.core.contract.Progress p) {
+    return (done, total, token) -> p.report(done, total, beat(token == null ? "" : token));
   }
 
   static String nodeKey(String stage, String key) {

@@ -60,9 +60,7 @@ public final class TrainStages {
           new TrainOptions.ModelInfo(ctx.str("backbone"), ctx.str("dataset"), ctx.str("group"), layer));
       int maxEpochs = o.maxEpochs();
       // a retry on another host has an empty scratch: fetch the newest good checkpoint from the store
-      StoreCheckpoints.restore(ctx.store(), ctx.task().stage(), ctx.task().key(), ckpt, ctx.checkpoint());
-      StoreCheckpoints uploads = new StoreCheckpoints(ctx.store(), ctx.task().stage(), ctx.task().key(),
-          StoreCheckpoints.keepFromEnv(), ctx.scratchDir().resolve("upload"));
+      StoreCheckpoints uploads = StoreCheckpoints.forNode(ctx, ckpt);
       TrainListener listener = new TrainListener() {
         @Override
         public void onTrainStep(int epoch, long step, double loss) {

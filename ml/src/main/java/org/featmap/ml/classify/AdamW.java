@@ -58,6 +58,29 @@ final class AdamW implements AutoCloseable {
     }
   }
 
+  /** Moment estimates ({@code adamw.m.i}, {@code adamw.v.i}) for an epoch checkpoint; the step count is {@link #steps}. */
+  java.util.Map<String, NDArray> state() {
+    java.util.Map<String, NDArray> out = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < m.size(); i++) {
+      out.put("adamw.m." + i, m.get(i));
+      out.put("adamw.v." + i, v.get(i));
+    }
+    return out;
+  }
+
+  int steps() {
+    return step;
+  }
+
+  /** Continues from a checkpoint's {@link #state} and {@link #steps}. */
+  void restore(int steps, java.util.Map<String, NDArray> saved) {
+    for (int i = 0; i < m.size(); i++) {
+      m.get(i).set(saved.get("adamw.m." + i).toFloatArray());
+      v.get(i).set(saved.get("adamw.v." + i).toFloatArray());
+    }
+    step = steps;
+  }
+
   @Override
   public void close() {
     state.close();

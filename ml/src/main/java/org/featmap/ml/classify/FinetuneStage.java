@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import org.featmap.ml.backbone.Backbone;
 import org.featmap.ml.backbone.BackboneManifest;
 import org.featmap.ml.backbone.BackboneManifest.LayerEntry;
@@ -39,6 +38,15 @@ public final class FinetuneStage {
   public static final String SPLIT_CSV = "split.csv";
 
   public static FinetuneResult run(FinetuneOptions o) throws IOException {
+    return run(o, org.featmap.ml.EpochCheckpoints.none());
+  }
+
+  /**
+   * As {@link #run(FinetuneOptions)}, with a checkpoint after every epoch (head, AdamW moments, best head, early-stopping
+   * counters, history and the generator's state): given the folder of an interrupted run it continues after its last
+   * epoch, and the result is bitwise that of an uninterrupted run (issue #14).
+   */
+  public static FinetuneResult run(FinetuneOptions o, org.featmap.ml.EpochCheckpoints checkpoints) throws IOException {
     long t0 = System.nanoTime();
     if (o.threads() > 0) JniUtils.setNumThreads(o.threads());
     TrainImages.Listing listing = TrainImages.list(o.augmentedTrain());
@@ -60,33 +68,39 @@ public final class FinetuneStage {
     TrainAugment aug = new TrainAugment(pre.crop());
     LrSchedule schedule = LrSchedule.reference(o.lr());
     List<FinetuneResult.EpochLog> history = new ArrayList<>();
-    SplittableRandom rng = new SplittableRandom(o.seed());
+    org.featmap.ml.rng.ResumableSplitMix rng = new org.featmap.ml.rng.ResumableSplitMix(o.seed()); // SplittableRandom's stream, resumable
 
     try (Backbone bb = Backbone.open(o.backboneDir(), o.device(), List.of(last.name()));
         NDManager root = org.featmap.ml.ComputeDevice.manager(o.device())) {
-      float[] valX = pooled(bb, last.name(), pre, images, split.val(), null, null, c);
-      float[] trainX = o.augment() ? null : pooled(bb, last.name(), pre, images, split.train(), null, null, c);
+      // the frozen pass over every image before the first epoch can take minutes: it heartbeats per chunk
+      Runnable beat = () -> o.progress().report(0, o.epochs(), "epoch=-1");
+      float[] valX = pooled(bb, last.name(), pre, images, split.val(), null, null, c, beat);
+      float[] trainX = o.augment() ? null : pooled(bb, last.name(), pre, images, split.train(), null, null, c, beat);
       int[] valY = labels(images, split.val());
 
       ClassifierHead head = new ClassifierHead(c, k, norm, o.seed()).init(root);
       List<NDArray> params = new ArrayList<>();
-      for (Parameter p : head.getParameters().values()) {
-        p.getArray().setRequiresGradient(true);
-        params.add(p.getArray());
-      }
+      for (Parameter p : head.getParameters().values()) params.add(p.getArray());
       List<float[]> best = snapshot(params);
-      int bestEpoch = -1, sinceBest = 0;
-      double bestTop1 = Double.NEGATIVE_INFINITY;
-      boolean stoppedEarly = false;
+      Loop st = new Loop();
       try (AdamW opt = new AdamW(root, params, o.weightDecay(), 0.9, 0.999, 1e-8)) {
-        for (int e = 0; e < o.epochs(); e++) {
+        java.util.Optional<Path> saved = checkpoints.latest();
+        if (saved.isPresent()) {
+          st = Loop.read(saved.get());
+          best = restore(saved.get(), root, params, opt, st);
+          rng = new org.featmap.ml.rng.ResumableSplitMix(st.rngState);
+          history.addAll(st.history);
+          o.progress().report(st.epoch + 1, o.epochs(), "epoch=" + st.epoch);
+        }
+        for (NDArray p : params) p.setRequiresGradient(true);
+        for (int e = st.epoch + 1; e < o.epochs() && !st.stopped; e++) {
           double lr = schedule.lr(e);
           int[] perm = shuffled(split.train(), rng);
           int batches = nTrain / o.batchSize(); // drop_last
           double lossSum = 0;
           for (int b = 0; b < batches; b++) {
             int[] idx = java.util.Arrays.copyOfRange(perm, b * o.batchSize(), (b + 1) * o.batchSize());
-            float[] x = o.augment() ? pooled(bb, last.name(), pre, images, idx, aug, rng, c) : gather(trainX, positions(split.train(), idx), c);
+            float[] x = o.augment() ? pooled(bb, last.name(), pre, images, idx, aug, rng, c, () -> {}) : gather(trainX, positions(split.train(), idx), c);
             try (NDManager bm = root.newSubManager()) {
               NDArray xs = org.featmap.ml.Tensors.owned(bm, x, new Shape(idx.length, c));
               NDArray keep = o.dropRate() > 0 ? bm.create(dropoutKeep(idx.length * c, o.dropRate(), rng), new Shape(idx.length, c)) : null;
@@ -103,6 +117,8 @@ public final class FinetuneStage {
               }
               opt.step(lr);
             }
+            // a heartbeat per batch (the SDK throttles): an augmented epoch over ~100k images outlasts any heartbeat timeout
+            o.progress().report(e, o.epochs(), "epoch=" + (e - 1));
           }
           float[] logits;
           try (NDManager vm = root.newSubManager()) {
@@ -111,19 +127,27 @@ public final class FinetuneStage {
           }
           double[] val = evaluate(logits, valY, k);
           history.add(new FinetuneResult.EpochLog(e, lr, lossSum / batches, val[0], val[1], val[2]));
-          if (val[1] > bestTop1) {
-            bestTop1 = val[1];
-            bestEpoch = e;
+          if (val[1] > st.bestTop1) {
+            st.bestTop1 = val[1];
+            st.bestEpoch = e;
             best = snapshot(params);
-            sinceBest = 0;
-          } else if (++sinceBest >= o.patience()) {
-            stoppedEarly = e + 1 < o.epochs();
-            o.progress().report(e + 1, o.epochs(), "epoch=" + e);
-            break;
+            st.sinceBest = 0;
+          } else if (++st.sinceBest >= o.patience()) {
+            st.stoppedEarly = e + 1 < o.epochs();
+            st.stopped = true;
           }
+          st.epoch = e;
+          st.rngState = rng.state();
+          st.history = List.copyOf(history);
+          Loop done = st;
+          List<float[]> bestNow = best;
+          checkpoints.commit(e, dir -> write(dir, root, params, bestNow, opt, done));
           o.progress().report(e + 1, o.epochs(), "epoch=" + e);
         }
       }
+      int bestEpoch = st.bestEpoch;
+      double bestTop1 = st.bestTop1;
+      boolean stoppedEarly = st.stoppedEarly;
       JniUtils.setGradMode(false);
       for (int i = 0; i < params.size(); i++) {
         params.get(i).setRequiresGradient(false);
@@ -141,12 +165,59 @@ public final class FinetuneStage {
     }
   }
 
+  /** The loop's counters between epochs (trainer.json of an epoch checkpoint). */
+  static final class Loop {
+    public int epoch = -1, bestEpoch = -1, sinceBest, adamSteps;
+    public double bestTop1 = Double.NEGATIVE_INFINITY;
+    public boolean stopped, stoppedEarly;
+    public long rngState;
+    public List<FinetuneResult.EpochLog> history = List.of();
+
+    static Loop read(Path dir) throws IOException {
+      return JSON.readValue(dir.resolve("trainer.json").toFile(), Loop.class);
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper()
+      .configure(com.fasterxml.jackson.core.JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN, true);
+
+  private static void write(Path dir, NDManager root, List<NDArray> params, List<float[]> best, AdamW opt, Loop st) throws IOException {
+    st.adamSteps = opt.steps();
+    try (NDManager m = root.newSubManager()) {
+      java.util.Map<String, NDArray> t = new java.util.LinkedHashMap<>();
+      for (int i = 0; i < params.size(); i++) {
+        t.put("head." + i, params.get(i));
+        t.put("best." + i, m.create(best.get(i), params.get(i).getShape()));
+      }
+      t.putAll(opt.state());
+      org.featmap.ml.mapping.Safetensors.write(dir.resolve("state.safetensors"), t, java.util.Map.of("epoch", String.valueOf(st.epoch)));
+    }
+    JSON.writeValue(dir.resolve("trainer.json").toFile(), st);
+  }
+
+  /** Loads a checkpoint into the head and the optimizer; returns the best head so far. */
+  private static List<float[]> restore(Path dir, NDManager root, List<NDArray> params, AdamW opt, Loop st) throws IOException {
+    try (NDManager m = root.newSubManager()) {
+      java.util.Map<String, NDArray> t = org.featmap.ml.mapping.Safetensors.read(dir.resolve("state.safetensors"), m);
+      List<float[]> best = new ArrayList<>();
+      for (int i = 0; i < params.size(); i++) {
+        NDArray h = t.get("head." + i);
+        if (h == null || !h.getShape().equals(params.get(i).getShape()))
+          throw new IOException("checkpoint " + dir + ": head tensor " + i + " missing or of another shape (another head?)");
+        params.get(i).set(h.toFloatArray());
+        best.add(t.get("best." + i).toFloatArray());
+      }
+      opt.restore(st.adamSteps, t);
+      return best;
+    }
+  }
+
   /**
    * Pooled last-layer vectors (n,C) of {@code images[idx]}: eval preprocessing when {@code aug} is null,
    * else the augmentation (whose output is already crop-sized, so Resize+CenterCrop is the identity).
    */
   static float[] pooled(Backbone bb, String layer, Preprocess pre, List<TrainImages.Image> images, int[] idx, TrainAugment aug,
-      SplittableRandom rng, int c) throws IOException {
+      java.util.random.RandomGenerator rng, int c, Runnable beat) throws IOException {
     int s = pre.crop(), chunk = 16;
     float[] out = new float[idx.length * c];
     for (int start = 0; start < idx.length; start += chunk) {
@@ -166,6 +237,7 @@ public final class FinetuneStage {
         NDArray feat = bb.forward(org.featmap.ml.Tensors.owned(m, px, new Shape(n, 3, s, s))).get(layer);
         System.arraycopy(ClassifierHead.pool(feat).toFloatArray(), 0, out, start * c, n * c);
       }
+      beat.run();
     }
     return out;
   }
@@ -180,7 +252,7 @@ public final class FinetuneStage {
     return m.create(q, new Shape(y.length, k));
   }
 
-  static float[] dropoutKeep(int n, double p, SplittableRandom rng) {
+  static float[] dropoutKeep(int n, double p, java.util.random.RandomGenerator rng) {
     float[] keep = new float[n];
     float scale = (float) (1 / (1 - p));
     for (int i = 0; i < n; i++) keep[i] = rng.nextDouble() < p ? 0f : scale;
@@ -205,7 +277,7 @@ public final class FinetuneStage {
     return new double[] {loss / y.length, (double) top1 / y.length, (double) top5 / y.length};
   }
 
-  private static int[] shuffled(int[] a, SplittableRandom rng) {
+  private static int[] shuffled(int[] a, java.util.random.RandomGenerator rng) {
     int[] p = a.clone();
     for (int i = p.length - 1; i > 0; i--) {
       int j = rng.nextInt(i + 1);

@@ -61,7 +61,7 @@ public final class RandAugment {
     return new RandAugment(1, 9, 31);
   }
 
-  public RgbImage apply(RgbImage img, SplittableRandom rng) {
+  public RgbImage apply(RgbImage img, java.util.random.RandomGenerator rng) {
     RgbImage out = img;
     // torchvision computes the magnitudes from the input size once, before the ops
     int w = img.width(), h = img.height();
@@ -73,7 +73,7 @@ public final class RandAugment {
   }
 
   /** The op (uniform over 14) then, for signed ops, a fair coin for the minus sign — torchvision's draw order. */
-  public Choice draw(int width, int height, SplittableRandom rng) {
+  public Choice draw(int width, int height, java.util.random.RandomGenerator rng) {
     Op op = Op.values()[rng.nextInt(Op.values().length)];
     double m = magnitude(op, magnitudeBin, numBins, width, height);
     if (op.signed && rng.nextInt(2) == 1) m = -m;

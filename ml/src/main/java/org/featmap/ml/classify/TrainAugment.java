@@ -42,7 +42,7 @@ public final class TrainAugment {
     return randAugment != null;
   }
 
-  public RgbImage apply(RgbImage img, SplittableRandom rng) {
+  public RgbImage apply(RgbImage img, java.util.random.RandomGenerator rng) {
     RgbImage r = randAugment == null ? img : randAugment.apply(img, rng);
     RgbImage f = rng.nextDouble() < 0.5 ? flip(r) : r;
     int[] box = cropBox(f.width(), f.height(), rng);
@@ -50,7 +50,7 @@ public final class TrainAugment {
   }
 
   /** torchvision RandomResizedCrop.get_params: {left, top, width, height}. */
-  int[] cropBox(int width, int height, SplittableRandom rng) {
+  int[] cropBox(int width, int height, java.util.random.RandomGenerator rng) {
     double area = (double) width * height;
     for (int attempt = 0; attempt < 10; attempt++) {
       double target = area * (scaleMin + (scaleMax - scaleMin) * rng.nextDouble());

@@ -78,4 +78,29 @@ class FinetuneStageTest {
         () -> FinetuneStage.run(o.withTraining(false, 1, 500, 0.2)));
     assertTrue(e.getMessage().endsWith("72 training images < batch 500 (drop_last would leave no batch); lower the batch size"), e.getMessage());
   }
+
+  /** Issue #14: killed after an epoch's checkpoint, a run on the same folder finishes exactly as if never stopped. */
+  @Test
+  void resumesFromItsEpochCheckpointBitwise() throws Exception {
+    FinetuneOptions base = FinetuneOptions.convnext(ClassifyFixtures.CONVNEXT, images.resolve("augmented_train"), tmp.resolve("x"))
+        .withTraining(true, 3, 32, 0.2); // augmented: the generator's state must carry over too
+    Path plain = tmp.resolve("resume-plain"), ckpt = tmp.resolve("resume-ckpt"), resumed = tmp.resolve("resume-out");
+    FinetuneResult whole = FinetuneStage.run(withOut(base, plain));
+    class Killed extends RuntimeException {}
+    org.featmap.ml.EpochCheckpoints dying = new org.featmap.ml.EpochCheckpoints(ckpt, (epoch, dir) -> {
+      if (epoch == 1) throw new Killed();
+    });
+    assertThrows(Killed.class, () -> FinetuneStage.run(withOut(base, tmp.resolve("resume-dead")), dying));
+    List<Integer> uploaded = new ArrayList<>();
+    FinetuneResult r = FinetuneStage.run(withOut(base, resumed), new org.featmap.ml.EpochCheckpoints(ckpt, (e, d) -> uploaded.add(e)));
+    assertEquals(List.of(2), uploaded, "epochs 0 and 1 came from the checkpoint");
+    assertEquals(whole.history(), r.history());
+    assertEquals(whole.bestEpoch(), r.bestEpoch());
+    assertArrayEquals(Files.readAllBytes(plain.resolve(HeadFiles.SAFETENSORS)), Files.readAllBytes(resumed.resolve(HeadFiles.SAFETENSORS)));
+  }
+
+  static FinetuneOptions withOut(FinetuneOptions o, Path out) {
+    return new FinetuneOptions(o.backboneDir(), o.augmentedTrain(), out, o.augment(), o.epochs(), o.batchSize(), o.lr(), o.weightDecay(),
+        o.dropRate(), o.labelSmoothing(), o.valFraction(), o.patience(), o.seed(), o.device(), o.threads(), o.progress());
+  }
 }
