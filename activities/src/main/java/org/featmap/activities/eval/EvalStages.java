@@ -35,8 +35,12 @@ public final class EvalStages {
           }
         }, ctx.progress())
         .withDevice(ExtractStages.device()); // the worker's device (config routes reconstruct to the GPU queue)
-    try (FeatureStoreReader store = FeatureStoreReader.open(NormStatsStages.layerStore(ctx, layer))) {
-      DecoderResult r = DecoderTrainStage.run(o, store);
+    // epoch checkpoints in the store: a retry on another host continues after the last uploaded epoch (issue #14)
+    Path ckpt = ctx.scratchDir().resolve("checkpoints");
+    try (FeatureStoreReader store = FeatureStoreReader.open(NormStatsStages.layerStore(ctx, layer));
+        org.featmap.activities.stage.StoreCheckpoints uploads = org.featmap.activities.stage.StoreCheckpoints.forNode(ctx, ckpt)) {
+      DecoderResult r = DecoderTrainStage.run(o.withRuntime(o.threads(), o.listener(), uploads.beating(ctx.progress())), store,
+          new org.featmap.ml.EpochCheckpoints(ckpt, uploads::onCheckpoint));
       ctx.summary("initial_val_loss", r.initialValLoss());
       ctx.summary("final_val_loss", r.finalValLoss());
       ctx.summary("train_rows", r.trainRows());

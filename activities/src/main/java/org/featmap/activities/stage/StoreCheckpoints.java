@@ -46,7 +46,7 @@ public final class StoreCheckpoints implements AutoCloseable {
   /** The pseudo-stage under which checkpoints live in the store. */
   public static final String STAGE = "checkpoints";
   /** Stages that write store checkpoints (and whose commit deletes them). */
-  public static final java.util.Set<String> STAGES = java.util.Set.of("train", "finetune");
+  public static final java.util.Set<String> STAGES = java.util.Set.of("train", "finetune", "reconstruct");
 
   private final ArtifactStore store;
   private final String key;

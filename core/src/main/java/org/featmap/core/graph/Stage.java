@@ -16,7 +16,7 @@ public enum Stage {
   TRAIN(3, true), // 2: dropout masks drawn per sample by the engine (MaskSource); owned autograd constants;
                   // 3: transformer attention through the fused SDPA kernel, its dropout drawn by the kernel (issue #15)
   TEST(2, true), // 2: saves the decoder reconstructions (recon/) for classify_recon
-  RECONSTRUCT(1, true),
+  RECONSTRUCT(2, true), // 2: torch.optim.Adam written out (checkpointable moments) instead of DJL's Adam (issue #14)
   FINETUNE(2, true), // 2: RandAugment in the train augmentation (spec §8.1)
   CLASSIFY(1, true),
   CLASSIFY_RECON(1, true),

@@ -165,6 +165,28 @@ class DecoderTrainStageTest {
     }
   }
 
+  @Test
+  void resumesFromItsEpochCheckpointBitwise() throws IOException {
+    try (FeatureStoreReader store = FeatureStoreReader.open(features.resolve("feat3"))) {
+      DecoderResult whole = DecoderTrainStage.run(options(tmp.resolve("resume-plain"), 3), store);
+      Path ckpt = tmp.resolve("resume-ckpt");
+      class Killed extends RuntimeException {}
+      org.featmap.ml.EpochCheckpoints dying = new org.featmap.ml.EpochCheckpoints(ckpt, (epoch, dir) -> {
+        if (epoch == 2) throw new Killed();
+      });
+      assertThrows(Killed.class, () -> DecoderTrainStage.run(options(tmp.resolve("resume-dead"), 3), store, dying));
+      List<Integer> committed = new ArrayList<>();
+      DecoderResult r = DecoderTrainStage.run(options(tmp.resolve("resume-out"), 3), store,
+          new org.featmap.ml.EpochCheckpoints(ckpt, (e, d) -> committed.add(e)));
+      assertEquals(List.of(3), committed, "epochs 1 and 2 came from the checkpoint");
+      assertEquals(whole.initialValLoss(), r.initialValLoss());
+      assertEquals(whole.trainLoss(), r.trainLoss());
+      assertEquals(whole.valLoss(), r.valLoss());
+      assertArrayEquals(Files.readAllBytes(whole.modelDir().resolve("decoder-0000.params")),
+          Files.readAllBytes(r.modelDir().resolve("decoder-0000.params")));
+    }
+  }
+
   /** original | manipulated | their reconstructions, for three originals; checks the PNG is drawn from them. */
   static void writeGrid(FeatureStoreReader store, List<RgbImage> rec, byte[] targets, Path png) throws IOException {
     List<RgbImage[]> rows = new ArrayList<>();
