@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.featmap.activities.stage.ShardCheckpoints;
 import org.featmap.activities.stage.StageContext;
 import org.featmap.core.contract.BadInputException;
 import org.featmap.ml.extract.ExtractOptions;
@@ -38,13 +39,20 @@ public final class ExtractStages {
     Path images = ctx.inputDir("images").resolve("augmented_" + ctx.str("split"));
     List<String> layers = new ArrayList<>();
     for (var n : ctx.params().get("layers")) layers.add(n.asText());
-    // Extraction resumes from the shards a failed attempt finished: they live in scratch, not out.
+    // Extraction resumes from the shards a failed attempt finished: they live in scratch, not out, and are copied to
+    // the store as they complete, so a retry on another host resumes after them too (issue #14)
     Path scratch = ctx.scratchDir().resolve("features");
-    ExtractOptions o = new ExtractOptions(backbone, images, ctx.str("source"), scratch, layers, ctx.str("dataset"),
-        ctx.str("split"), batchSize(ctx),
-        ctx.integer("shard_rows"), FeatureDType.parse(ctx.str("dtype")),
-        FeatureCompression.parse(ctx.str("compression")), device(), 0, ctx.progress());
-    ExtractReport r = ExtractStage.run(o);
+    ExtractReport r;
+    try (ShardCheckpoints uploads = ShardCheckpoints.forNode(ctx, scratch)) {
+      ExtractOptions o = new ExtractOptions(backbone, images, ctx.str("source"), scratch, layers, ctx.str("dataset"),
+          ctx.str("split"), batchSize(ctx),
+          ctx.integer("shard_rows"), FeatureDType.parse(ctx.str("dtype")),
+          FeatureCompression.parse(ctx.str("compression")), device(), 0, uploads.beating(ctx.progress()));
+      r = ExtractStage.run(o);
+      uploads.close(); // before the move: the uploader reads scratch
+      ctx.summary("checkpoint_shards_uploaded", uploads.shardsUploaded());
+      ctx.summary("checkpoint_upload_failures", uploads.failedUploads());
+    }
     if (r.rows() == 0) throw new BadInputException("no " + ctx.str("source") + " images to extract under " + images);
     for (ExtractReport.Failure f : r.failures()) ctx.failure(f.path() + ": " + f.error());
     Files.move(scratch, ctx.outDir().resolve("features"));

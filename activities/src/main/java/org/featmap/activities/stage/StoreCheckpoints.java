@@ -46,7 +46,7 @@ public final class StoreCheckpoints implements AutoCloseable {
   /** The pseudo-stage under which checkpoints live in the store. */
   public static final String STAGE = "checkpoints";
   /** Stages that write store checkpoints (and whose commit deletes them). */
-  public static final java.util.Set<String> STAGES = java.util.Set.of("train", "finetune", "reconstruct");
+  public static final java.util.Set<String> STAGES = java.util.Set.of("train", "finetune", "reconstruct", "extract"); // extract: ShardCheckpoints
 
   private final ArtifactStore store;
   private final String key;
@@ -103,7 +103,8 @@ public final class StoreCheckpoints implements AutoCloseable {
     return (done, total, token) -> p.report(done, total, beat(token == null ? "" : token));
   }
 
-  static String nodeKey(String stage, String key) {
+  /** The pseudo-node of a node's checkpoints: {@code <stage>-<key>}. */
+  public static String nodeKey(String stage, String key) {
     return stage + "-" + key;
   }
 

@@ -98,6 +98,16 @@ public final class FeatureStoreWriter implements AutoCloseable {
     }
   }
 
+  /** File name of shard {@code index} in a store directory (immutable once it has this name). */
+  public static String shardFileName(int index) {
+    return StoreFiles.shardName(index);
+  }
+
+  /** File name of the row index of shard {@code index}, written before the shard gets its name. */
+  public static String indexFileName(int index) {
+    return StoreFiles.indexName(index);
+  }
+
   /** True when {@code store.json} already exists: nothing left to write. */
   public boolean complete() {
     return complete;
