@@ -23,6 +23,8 @@ final class Fingerprints {
     for (SweepConfig.Backbone b : cfg.backbones()) {
       Path m = Path.of(b.export()).resolve("manifest.json");
       f.put("backbone:" + b.name(), Files.isRegularFile(m) ? Sha256.ofFile(m) : "missing");
+      String family = Files.isRegularFile(m) ? field(m, "family") : null;
+      if (family != null) f.put("family:" + b.name(), family); // capabilities by family, not by config name (issue #17)
     }
     if (cfg.test().lpipsExport() != null) {
       Path m = Path.of(cfg.test().lpipsExport()).resolve("manifest.json");
@@ -32,6 +34,11 @@ final class Fingerprints {
       Path m = Path.of(cfg.test().featinvExport());
       if (Files.isDirectory(m)) m = m.resolve("manifest.json");
       f.put("featinv", Files.isRegularFile(m) ? Sha256.ofFile(m) : "missing");
+      String inverts = Files.isRegularFile(m) ? field(m, "backbone") : null, layer = Files.isRegularFile(m) ? field(m, "featureKey") : null;
+      if (inverts != null && layer != null) {
+        f.put("featinv:backbone", inverts);
+        f.put("featinv:layer", layer);
+      }
     }
     for (SweepConfig.Dataset d : cfg.datasets()) {
       if (d.root() != null) f.put("dataset:" + d.name(), listing(Path.of(d.root()).resolve("images")));
@@ -39,6 +46,26 @@ final class Fingerprints {
         f.put("edits:" + d.name(), listing(Path.of(d.edits().importDir())));
     }
     return f;
+  }
+
+  /**
+   * The entries that identify a sweep (its workflow id): the capabilities read from a manifest (family:, featinv:) are
+   * left out, since the manifest's sha256 is already in, so a sweep launched before they existed keeps its id.
+   */
+  static java.util.SortedMap<String, String> identity(Map<String, String> fp) {
+    java.util.SortedMap<String, String> m = new java.util.TreeMap<>(fp);
+    m.keySet().removeIf(k -> k.startsWith("family:") || k.startsWith("featinv:"));
+    return m;
+  }
+
+  /** A top-level text field of a JSON manifest, or null when absent or unreadable (the stage reports a bad manifest). */
+  static String field(Path json, String name) {
+    try {
+      com.fasterxml.jackson.databind.JsonNode v = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile()).get(name);
+      return v != null && v.isTextual() ? v.asText() : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   static String listing(Path dir) throws IOException {

@@ -210,14 +210,16 @@ final class Preflight {
       Path manifest = Files.isDirectory(p) ? p.resolve("manifest.json") : p;
       try {
         FeatInvManifest m = FeatInvManifest.read(manifest);
-        // the planner gives FeatInv to the cells of backbone "convnext", layer feat3 only (spec §7.4)
-        BackboneManifest convnext = manifests.get("convnext");
-        if (convnext != null && convnext.layerNames().contains("feat3")) {
-          List<Integer> shape = convnext.layer("feat3").shape();
+        // the planner gives FeatInv to the cells of the backbones whose family the export inverts, at its layer only
+        // (spec §7.4: ConvNeXt feat3), whatever their config name
+        for (Map.Entry<String, BackboneManifest> e : manifests.entrySet()) {
+          BackboneManifest bm = e.getValue();
+          if (!m.backbone().equals(bm.family()) || !bm.layerNames().contains(m.featureKey())) continue;
+          List<Integer> shape = bm.layer(m.featureKey()).shape();
           try {
-            m.requireLayer("convnext", "feat3", shape.get(0), shape.get(1), shape.get(2));
-          } catch (IllegalArgumentException e) {
-            add(out, where, "test.featinv_export", manifest + ": " + e.getMessage());
+            m.requireLayer(bm.family(), m.featureKey(), shape.get(0), shape.get(1), shape.get(2));
+          } catch (IllegalArgumentException ex) {
+            add(out, where, "test.featinv_export", manifest + ": " + ex.getMessage() + " (backbone " + e.getKey() + ")");
           }
         }
       } catch (IOException | RuntimeException e) {

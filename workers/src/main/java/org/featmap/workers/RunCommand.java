@@ -74,7 +74,7 @@ final class RunCommand implements Callable<Integer> {
           + " is not available yet; disable it in the config (the plan shows what each stage would do: featmap plan)");
     Tracking tracking = Tracking.choose(mlflow, cfg.tracking().mlflowUri());
     System.err.println(tracking.message());
-    String hash = Sha256.hex(ContentKeys.canonicalJson(cfg) + ContentKeys.canonicalJson(new java.util.TreeMap<>(fp))).substring(0, 12);
+    String hash = Sha256.hex(ContentKeys.canonicalJson(cfg) + ContentKeys.canonicalJson(Fingerprints.identity(fp))).substring(0, 12);
     String workflowId = cfg.sweep().name() + "-" + hash;
     Set<String> queues = new LinkedHashSet<>();
     queues.add(cfg.sweep().queueOf("default"));

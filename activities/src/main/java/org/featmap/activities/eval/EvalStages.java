@@ -52,6 +52,11 @@ public final class EvalStages {
     ctx.tracker().logArtifacts(ctx.trackingRun(), "decoder", ctx.outDir().resolve("decoder"));
   }
 
+  /** The cell backbone's family from its export's manifest (planned since issue #17), else its config name. */
+  static String family(StageContext ctx) {
+    return ctx.params().has("backbone_family") ? ctx.str("backbone_family") : ctx.str("backbone");
+  }
+
   /** The §7.2 mode name: spatial_only_<manip>, <model>_<manip> for applied groups, else <model>. */
   public static String mode(StageContext ctx) {
     String model = ctx.str("model");
@@ -73,7 +78,7 @@ public final class EvalStages {
         spatialOnly ? null : ctx.inputDir("model").resolve("model"),
         ctx.task().inputs("norm").isEmpty() ? null : ctx.inputDir("norm").resolve(NormStatsStages.FILE),
         ctx.task().inputs("reconstructor").isEmpty() ? null : ctx.inputDir("reconstructor").resolve("decoder"),
-        optionalPath(ctx, "featinv_export"), ctx.str("backbone"), optionalPath(ctx, "eval_backbone"), optionalPath(ctx, "lpips_export"), ExtractStages.device(), ctx.outDir(),
+        optionalPath(ctx, "featinv_export"), family(ctx), optionalPath(ctx, "eval_backbone"), optionalPath(ctx, "lpips_export"), ExtractStages.device(), ctx.outDir(),
         ctx.params().has("batch_size") ? ctx.integer("batch_size") : TestCell.BATCH); // nodes planned before test.batch_size was read
     TestCell.Result r = TestCell.run(o, ctx.progress());
     r.summary().forEach(ctx::summary);

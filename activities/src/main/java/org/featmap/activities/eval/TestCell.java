@@ -113,7 +113,7 @@ public final class TestCell {
     Path manifest = Files.isDirectory(o.featinv()) ? o.featinv().resolve("manifest.json") : o.featinv();
     FeatInvReconstructor fi = FeatInvReconstructor.open(manifest, o.device());
     try {
-      fi.manifest().requireLayer(o.backbone(), o.layer(), c, h, w);
+      fi.manifest().requireLayer(o.backbone(), o.layer(), c, h, w); // o.backbone(): the family (issue #17 item 4)
     } catch (IllegalArgumentException e) {
       fi.close();
       throw new BadInputException(manifest + ": " + e.getMessage(), e);
@@ -298,7 +298,7 @@ public final class TestCell {
         for (int k = 0; k < 10; k++)
           if (counts[k] > 0) summary.put(names[k % 5] + (k >= 5 ? "_vs_target_recon" : ""), sums[k] / counts[k]);
         if (cosine == null)
-          summary.put("image_cosine", "skipped because no backbone named 'convnext' is configured (eval_backbone)");
+          summary.put("image_cosine", "skipped because no backbone of family convnext is configured (eval_backbone)");
         else if (!cosine.maskFits())
           summary.put("image_masked_cosine", "skipped because the eval backbone's feat3 grid is " + cosine.height() + "x"
               + cosine.width() + ", not the 9x9 change mask (spec N7)");

@@ -160,9 +160,10 @@ public final class Planner {
           }
           // FeatInv (spec §7.4) inverts ConvNeXt feat3, the only public checkpoint; the export's manifest is
           // checked against the layer at run time. Other layers run without image metrics (a note says why).
-          String featinv = test.enabled() && test.reconstructor().equals("featinv") && bb.name().equals("convnext")
-              && layer.equals("feat3") ? test.featinvExport() : null;
+          String featinv = test.enabled() && test.reconstructor().equals("featinv") && family(bb).equals(featinvFamily())
+              && layer.equals(featinvLayer()) ? test.featinvExport() : null;
           String featinvFp = featinv == null ? null : fingerprints.get("featinv");
+          String featinvFamilyParam = featinv == null ? null : family(bb); // what the test checks the export against
           for (Group g : ds.groups()) {
             Node trainFeatures = extracted.get("train/" + g.source());
             Node testFeatures = extracted.get("test/" + g.source());
@@ -178,7 +179,7 @@ public final class Planner {
                 List<Node.Input> ins = new ArrayList<>(List.of(in("features", testFeatures), in("images", testImages)));
                 if (decoder != null) ins.add(in("reconstructor", decoder));
                 Node t = add(Stage.TEST, id, with(with(cellParams, "model", "spatial_only", "subset_size", test.subsetSize(),
-                    "reconstructor", test.reconstructor(), "featinv_export", featinv, "featinv_fingerprint", featinvFp, "batch_size", test.batchSize()), evalParams()), ins, id);
+                    "reconstructor", test.reconstructor(), "featinv_export", featinv, "featinv_fingerprint", featinvFp, "backbone_family", featinvFamilyParam, "batch_size", test.batchSize()), evalParams()), ins, id);
                 reportInputs.add(in("test", t));
                 classifyRecon(t, finetunes.get(ds.name()), testImages, cellParams, "spatial_only", id, reportInputs);
               }
@@ -195,7 +196,7 @@ public final class Planner {
                   if (decoder != null) ins.add(in("reconstructor", decoder));
                   Node t = add(Stage.TEST, "test" + cell.substring("train".length()),
                       with(with(cellParams, "model", model, "subset_size", test.subsetSize(), "reconstructor",
-                          test.reconstructor(), "featinv_export", featinv, "featinv_fingerprint", featinvFp, "batch_size", test.batchSize()),
+                          test.reconstructor(), "featinv_export", featinv, "featinv_fingerprint", featinvFp, "backbone_family", featinvFamilyParam, "batch_size", test.batchSize()),
                       evalParams()), ins, cell);
                   reportInputs.add(in("test", t));
                   classifyRecon(t, finetunes.get(ds.name()), testImages, cellParams, model, cell, reportInputs);
@@ -259,13 +260,13 @@ public final class Planner {
 
   /**
    * Test-node params of the image metrics (spec §7.3): the ConvNeXt export whose feat3 gives the two
-   * cosine metrics (the config's backbone named "convnext"; none → those metrics are skipped with a
+   * cosine metrics (the first configured backbone of family convnext; none → those metrics are skipped with a
    * note) and the optional LPIPS export, each with its fingerprint so new weights change the keys.
    */
   private Map<String, Object> evalParams() {
     Map<String, Object> m = new LinkedHashMap<>();
     for (Backbone b : cfg.backbones())
-      if (b.name().equals("convnext")) {
+      if (family(b).equals(CONVNEXT) && !m.containsKey("eval_backbone")) {
         m.put("eval_backbone", b.export());
         String fp = fingerprints.get("backbone:" + b.name());
         if (fp != null) m.put("eval_backbone_fingerprint", fp);
@@ -277,6 +278,27 @@ public final class Planner {
       if (fp != null) m.put("lpips_fingerprint", fp);
     }
     return m;
+  }
+
+  static final String CONVNEXT = "convnext";
+
+  /**
+   * A backbone's family as its export's manifest names it (the client puts {@code family:<name>} beside the
+   * fingerprints, issue #17 item 4), so a backbone named {@code convnext_base} keeps FeatInv and the cosine metrics.
+   * Plans made before that (replayed histories) have no such entry: their backbones were recognised by name, as here.
+   */
+  String family(Backbone b) {
+    return fingerprints.getOrDefault("family:" + b.name(), b.name());
+  }
+
+  /** The family whose layer the FeatInv export inverts (its manifest's backbone; spec §7.4: ConvNeXt). */
+  private String featinvFamily() {
+    return fingerprints.getOrDefault("featinv:backbone", CONVNEXT);
+  }
+
+  /** The layer the FeatInv export inverts (its manifest's feature key; spec §7.4: feat3). */
+  private String featinvLayer() {
+    return fingerprints.getOrDefault("featinv:layer", "feat3");
   }
 
   private static Map<String, Object> with(Map<String, Object> base, Map<String, Object> extra) {

@@ -34,6 +34,8 @@ public enum Stage {
     return switch (this) {
       case MANIPULATE -> java.util.Set.of("workers");
       case EXTRACT -> java.util.Set.of("batch_size");
+      // derived from the export's manifest, whose sha256 is already in the key through the extraction (issue #17)
+      case TEST -> java.util.Set.of("backbone_family");
       default -> java.util.Set.of();
     };
   }

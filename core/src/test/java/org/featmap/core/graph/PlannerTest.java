@@ -101,6 +101,47 @@ class PlannerTest {
     assertTrue(classified > 0);
   }
 
+  /**
+   * Issue #17 item 4: capabilities come from the export's manifest (its family, and the FeatInv export's backbone and
+   * layer), which the client passes beside the fingerprints; a ConvNeXt named convnext_base keeps FeatInv and the
+   * cosine metrics. Without those entries (a plan replayed from before them) backbones are recognised by name.
+   */
+  @Test
+  void capabilitiesFollowTheManifestsFamilyNotTheConfigName() {
+    SweepConfig base = paper();
+    var t = base.test();
+    List<SweepConfig.Backbone> renamed = base.backbones().stream()
+        .map(b -> new SweepConfig.Backbone(b.name() + "_base", b.export(), b.layers(), b.normalize())).toList();
+    var c = base.classify();
+    SweepConfig cfg = new SweepConfig(base.sourceFile(), base.sweep(), base.datasets(), base.images(), renamed,
+        base.features(), base.training(), new SweepConfig.Test(t.enabled(), t.subsetSize(), t.batchSize(), "featinv",
+            "/exports/featinv", t.spatialOnly(), t.lpipsExport()), base.reconstruct(),
+        new SweepConfig.Classify(c.enabled(), c.datasets(), c.backbone() + "_base", c.epochs(), c.learningRate(), c.batchSize(),
+            c.dropRate(), c.labelSmoothing(), c.augmented()),
+        base.analysis(), base.report(), base.tracking());
+    Map<String, String> fp = Map.of("featinv", "abc", "family:convnext_base", "convnext", "family:swinv2_base", "swinv2",
+        "featinv:backbone", "convnext", "featinv:layer", "feat3");
+    ExperimentGraph g = Planner.plan(cfg, fp);
+    String convnext = renamed.stream().filter(b -> b.name().equals("convnext_base")).findFirst().orElseThrow().export();
+    int withFeatinv = 0;
+    for (Node n : g.ofStage(Stage.TEST)) {
+      boolean convnextFeat3 = n.params().get("backbone").equals("convnext_base") && n.params().get("layer").equals("feat3");
+      assertEquals(convnextFeat3, n.params().get("featinv_export") != null, n.id());
+      if (convnextFeat3) {
+        withFeatinv++;
+        assertEquals("convnext", n.params().get("backbone_family"), "the test checks the export against the family");
+      }
+      assertEquals(convnext, n.params().get("eval_backbone"), n.id());
+    }
+    assertTrue(withFeatinv > 0);
+
+    ExperimentGraph byName = Planner.plan(cfg, Map.of("featinv", "abc"));
+    for (Node n : byName.ofStage(Stage.TEST)) {
+      assertNull(n.params().get("featinv_export"), n.id());
+      assertNull(n.params().get("eval_backbone"), n.id());
+    }
+  }
+
   @Test
   void demoPlansOneClassifyReconPerTestNode() {
     ExperimentGraph g = Planner.plan(ConfigLoader.load(Path.of("../config/demo.yaml"), new EnvExpander(Map.of())));
