@@ -29,20 +29,30 @@ public final class Geometry {
     }
   }
 
+  // The loops below use the 4-byte copy without bounds branches wherever both the load and the store stay inside
+  // the arrays and the spare byte lands on a pixel written later; the few pixels where that fails (the image's last
+  // source pixel, an output row's last pixel when rows are filled column by column) are copied byte-wise. Measured
+  // 1.5–2.5× faster than a branch per pixel (issue #20 item 2); outputs are byte-equal (GeometryTest).
+
+  private static void copy3(byte[] in, int p, byte[] out, int q) {
+    out[q] = in[p];
+    out[q + 1] = in[p + 1];
+    out[q + 2] = in[p + 2];
+  }
+
   /** out[y][x] = in[x][W-1-y]. */
   public static RgbImage rotate90(RgbImage img) {
     requireSquare(img, "rotation_90");
-    int n = img.width();
+    int n = img.width(), stride = n * 3;
     byte[] in = img.rgb();
     byte[] out = new byte[in.length];
-    for (int y = 0; y < n; y++) {
-      int srcX = n - 1 - y;
-      int q = y * n * 3;
-      for (int x = 0; x < n; x++, q += 3) {
-        int p = (x * n + srcX) * 3;
-        store(out, q, load(in, p));
-      }
+    // output column x = input row x, read right to left; column n-1 (whose spare byte would hit the next row's first
+    // pixel, already written) byte-wise — it also holds the one source pixel with no 4th byte
+    for (int x = 0; x < n - 1; x++) {
+      int src = x * stride + (n - 1) * 3, dst = x * 3;
+      for (int y = 0; y < n; y++) INT.set(out, y * stride + dst, (int) INT.get(in, src - y * 3));
     }
+    for (int y = 0; y < n; y++) copy3(in, (n - 1) * stride + (n - 1 - y) * 3, out, y * stride + (n - 1) * 3);
     return new RgbImage(n, n, out);
   }
 
@@ -53,26 +63,26 @@ public final class Geometry {
     byte[] in = img.rgb();
     byte[] out = new byte[in.length];
     int pixels = w * h;
-    for (int i = 0; i < pixels; i++) {
-      int p = (pixels - 1 - i) * 3;
-      store(out, i * 3, load(in, p));
-    }
+    copy3(in, (pixels - 1) * 3, out, 0); // from the source's last pixel, which has no 4th byte
+    for (int i = 1, p = (pixels - 2) * 3; i < pixels - 1; i++, p -= 3) INT.set(out, i * 3, (int) INT.get(in, p));
+    if (pixels > 1) copy3(in, 0, out, (pixels - 1) * 3); // the output's last pixel has no 4th byte
     return new RgbImage(w, h, out);
   }
 
   /** out[y][x] = in[H-1-x][y]. */
   public static RgbImage rotate270(RgbImage img) {
     requireSquare(img, "rotation_270");
-    int n = img.width();
+    int n = img.width(), stride = n * 3;
     byte[] in = img.rgb();
     byte[] out = new byte[in.length];
-    for (int y = 0; y < n; y++) {
-      int q = y * n * 3;
-      for (int x = 0; x < n; x++, q += 3) {
-        int p = ((n - 1 - x) * n + y) * 3;
-        store(out, q, load(in, p));
-      }
+    // output column x = input row n-1-x, read left to right; column 0 byte-wise (it reads the source's last pixel),
+    // column n-1 byte-wise (its spare byte would hit the next row's first pixel, already written)
+    for (int y = 0; y < n; y++) copy3(in, (n - 1) * stride + y * 3, out, y * stride);
+    for (int x = 1; x < n - 1; x++) {
+      int src = (n - 1 - x) * stride, dst = x * 3;
+      for (int y = 0; y < n; y++) INT.set(out, y * stride + dst, (int) INT.get(in, src + y * 3));
     }
+    if (n > 1) for (int y = 0; y < n; y++) copy3(in, y * 3, out, y * stride + (n - 1) * 3);
     return new RgbImage(n, n, out);
   }
 
@@ -82,14 +92,12 @@ public final class Geometry {
     int h = img.height();
     byte[] in = img.rgb();
     byte[] out = new byte[in.length];
-    for (int y = 0; y < h; y++) {
-      int row = y * w * 3;
-      for (int x = 0; x < w; x++) {
-        int p = row + (w - 1 - x) * 3;
-        int q = row + x * 3;
-        store(out, q, load(in, p));
-      }
-    }
+    int stride = w * 3;
+    // rows before the last: every 4-byte load and store stays inside the arrays (the next row follows)
+    for (int y = 0; y < h - 1; y++)
+      for (int q = y * stride, p = q + stride - 3, end = q + stride; q < end; q += 3, p -= 3) INT.set(out, q, (int) INT.get(in, p));
+    int row = (h - 1) * stride;
+    for (int x = 0; x < w; x++) store(out, row + x * 3, load(in, row + (w - 1 - x) * 3));
     return new RgbImage(w, h, out);
   }
 
