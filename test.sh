@@ -24,4 +24,8 @@ fi
 if [[ -x python/run-tests.sh ]]; then
   python/run-tests.sh
 fi
+# the Kubernetes manifests, checked offline against k8s.io/api's types (infra/k8s/validate.sh, issue #18)
+if [[ -x infra/k8s/validate.sh ]]; then
+  infra/k8s/validate.sh
+fi
 mvn -B -ntp verify "$@"
