@@ -151,7 +151,8 @@ public final class AnalysisStages {
   public static void wxb(StageContext ctx) throws Exception {
     String layer = ctx.str("layer");
     Path norm = ctx.task().inputs("norm").isEmpty() ? null : ctx.inputDir("norm").resolve(NormStatsStages.FILE);
-    Map<String, Object> summary = wxb(LinearCell.of(ctx), NormStatsStages.layerStore(ctx, layer), norm,
+    Map<String, Object> summary = wxb(LinearCell.of(ctx),
+        NormStatsStages.layerStore(ctx, layer, org.featmap.ml.normstats.NormStatsStage.RESIZED, ctx.str("manipulation")), norm,
         ctx.integer("samples"), Long.parseLong(ctx.str("seed")), ctx.bool("compat_double_bias"), ctx.outDir(), ctx.progress());
     summary.forEach(ctx::summary);
     for (Map.Entry<String, Object> e : summary.entrySet())

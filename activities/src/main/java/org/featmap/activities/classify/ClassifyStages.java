@@ -179,7 +179,8 @@ public final class ClassifyStages {
   public static void classify(StageContext ctx) throws Exception {
     String layer = ctx.str("layer");
     Path norm = ctx.task().inputs("norm").isEmpty() ? null : ctx.inputDir("norm").resolve(NormStatsStages.FILE);
-    ClassifyCellResult res = classifyCell(new ClassifyCell(NormStatsStages.layerStore(ctx, layer),
+    ClassifyCellResult res = classifyCell(new ClassifyCell(
+        NormStatsStages.layerStore(ctx, layer, org.featmap.ml.normstats.NormStatsStage.RESIZED, ctx.str("manipulation")),
         ctx.inputDir("model").resolve("model"), norm, ctx.inputDir("classifier").resolve("head"), Path.of(ctx.str("export")),
         layer, ctx.str("manipulation"), ctx.str("dataset"), mode(ctx), ExtractStages.device(), ctx.outDir(), ctx.progress()));
     ClassificationMetrics.Row row = res.row();

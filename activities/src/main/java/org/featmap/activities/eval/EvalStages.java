@@ -74,7 +74,7 @@ public final class EvalStages {
   public static void test(StageContext ctx) throws Exception {
     boolean spatialOnly = ctx.str("model").equals("spatial_only");
     TestCell.Options o = new TestCell.Options(mode(ctx), ctx.str("dataset"), ctx.str("layer"), ctx.str("manipulation"),
-        ctx.integer("subset_size"), NormStatsStages.layerStore(ctx, ctx.str("layer")), ctx.inputDir("images").resolve("augmented_test"),
+        ctx.integer("subset_size"), NormStatsStages.layerStore(ctx, ctx.str("layer"), org.featmap.ml.normstats.NormStatsStage.RESIZED, ctx.str("manipulation")), ctx.inputDir("images").resolve("augmented_test"),
         spatialOnly ? null : ctx.inputDir("model").resolve("model"),
         ctx.task().inputs("norm").isEmpty() ? null : ctx.inputDir("norm").resolve(NormStatsStages.FILE),
         ctx.task().inputs("reconstructor").isEmpty() ? null : ctx.inputDir("reconstructor").resolve("decoder"),

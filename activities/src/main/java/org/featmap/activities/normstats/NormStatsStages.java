@@ -30,6 +30,23 @@ public final class NormStatsStages {
     return layerStore(ctx.inputDir("features", "features/" + layer + "/"), layer);
   }
 
+  /**
+   * As {@link #layerStore(StageContext, String)}, fetching only the partitions of {@code manipulations} of that layer
+   * ({@link org.featmap.ml.features.FeaturePartitions}: a cell reads the originals and its manipulation, 2 of 13). An
+   * extraction in the single-store layout of earlier versions is fetched whole. With a local store nothing is
+   * fetched and every partition is there; readers see the same pairs either way.
+   */
+  public static Path layerStore(org.featmap.activities.stage.StageContext ctx, String layer, String... manipulations)
+      throws java.io.IOException {
+    if (manipulations.length == 0) return layerStore(ctx, layer);
+    String base = "features/" + layer + "/";
+    org.featmap.core.store.NodeManifest m = ctx.inputManifest(ctx.task().input("features"));
+    if (m.artifacts().containsKey(base + "store.json")) return layerStore(ctx, layer); // one store per layer
+    String[] prefixes = new String[manipulations.length];
+    for (int i = 0; i < manipulations.length; i++) prefixes[i] = base + org.featmap.ml.features.FeaturePartitions.prefix(manipulations[i]);
+    return layerStore(ctx.inputDir("features", prefixes), layer);
+  }
+
   public static Path layerStore(Path extractDir, String layer) {
     Path p = extractDir.resolve("features").resolve(layer);
     if (!Files.isDirectory(p)) throw new BadInputException("layer " + layer + " was not extracted (no " + p + ")");
@@ -50,7 +67,7 @@ public final class NormStatsStages {
 
   public static void normstats(StageContext ctx) throws Exception {
     String layer = ctx.str("layer");
-    try (FeatureStoreReader r = FeatureStoreReader.open(layerStore(ctx, layer))) {
+    try (FeatureStoreReader r = FeatureStoreReader.open(layerStore(ctx, layer, NormStatsStage.RESIZED))) {
       NormStats s = NormStatsStage.compute(rows(r), layer, ctx.str("dataset"), ctx.progress());
       write(s, ctx.outDir().resolve(FILE));
       ctx.summary("samples", s.n());

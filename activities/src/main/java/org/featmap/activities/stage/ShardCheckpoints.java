@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The complete shards of an extraction, copied to the sweep's store as they are finished, so a retry on another host
  * resumes after them instead of extracting the node again (issue #14 item 1). Extraction writes
- * {@code <layer>/part-N.arrow} once and never again (its row index {@code part-N.json} first, then the shard is renamed
+ * {@code <layer>/<partition>/part-N.arrow} (or {@code <layer>/part-N.arrow}, one store per layer) once and never again (its row index {@code part-N.json} first, then the shard is renamed
  * into place), so a shard needs no slots: the pseudo-node {@code checkpoints/extract-<key>/} accumulates the files, and
  * its manifest, rewritten after each shard, lists only files that are up.
  *
@@ -123,24 +123,25 @@ public final class ShardCheckpoints implements AutoCloseable {
     }
     try {
       if (!Files.isDirectory(features)) return;
-      List<Path> layers;
-      try (Stream<Path> s = Files.list(features)) {
-        layers = s.filter(Files::isDirectory).sorted().toList();
+      List<Path> stores; // every folder below features that holds shards: <layer>/<manipulation partition>/
+      try (Stream<Path> s = Files.walk(features)) {
+        stores = s.filter(p -> Files.isDirectory(p) && Files.exists(p.resolve(FeatureStoreWriter.shardFileName(0)))).sorted().toList();
       }
-      for (Path layer : layers) {
+      for (Path store : stores) {
+        String rel = features.relativize(store).toString().replace(java.io.File.separatorChar, '/');
         for (int i = 0; !closed; i++) {
           String shard = FeatureStoreWriter.shardFileName(i), index = FeatureStoreWriter.indexFileName(i);
-          Path arrow = layer.resolve(shard);
+          Path arrow = store.resolve(shard);
           if (!Files.exists(arrow)) break; // renamed into place after its index: a visible shard is whole
-          String name = layer.getFileName() + "/" + shard;
+          String name = rel + "/" + shard;
           if (uploaded.containsKey(name)) continue;
           long t0 = System.nanoTime();
           Map<String, ArtifactRef> add = new LinkedHashMap<>();
-          String indexName = layer.getFileName() + "/" + index;
-          add.put(indexName, store.put(StoreCheckpoints.STAGE, key, indexName, layer.resolve(index)));
-          add.put(name, store.put(StoreCheckpoints.STAGE, key, name, arrow));
+          String indexName = rel + "/" + index;
+          add.put(indexName, this.store.put(StoreCheckpoints.STAGE, key, indexName, store.resolve(index)));
+          add.put(name, this.store.put(StoreCheckpoints.STAGE, key, name, arrow));
           uploaded.putAll(add);
-          store.commit(new NodeManifest(StoreCheckpoints.STAGE, key, 1, Map.copyOf(uploaded), Map.of("kind", "shards"), List.of(), 0));
+          this.store.commit(new NodeManifest(StoreCheckpoints.STAGE, key, 1, Map.copyOf(uploaded), Map.of("kind", "shards"), List.of(), 0));
           shardsUp++;
           synchronized (lock) {
             for (ArtifactRef r : add.values()) bytes += r.bytes();
@@ -186,9 +187,10 @@ public final class ShardCheckpoints implements AutoCloseable {
     if (m.isEmpty()) return Map.of();
     Map<String, ArtifactRef> kept = new TreeMap<>();
     Map<String, Map<Integer, String>> byLayer = new TreeMap<>();
-    for (String name : m.get().artifacts().keySet()) {
-      String[] p = name.split("/", 2);
-      if (p.length == 2 && p[1].endsWith(SHARD_SUFFIX)) byLayer.computeIfAbsent(p[0], k -> new TreeMap<>()).put(shardNumber(p[1]), p[1]);
+    for (String name : m.get().artifacts().keySet()) { // <store folder>/<part-N.arrow>, the folder <layer>[/<partition>]
+      int slash = name.lastIndexOf('/');
+      if (slash > 0 && name.endsWith(SHARD_SUFFIX))
+        byLayer.computeIfAbsent(name.substring(0, slash), k -> new TreeMap<>()).put(shardNumber(name.substring(slash + 1)), name.substring(slash + 1));
     }
     int fetched = 0;
     for (Map.Entry<String, Map<Integer, String>> layer : byLayer.entrySet()) {

@@ -9,6 +9,7 @@ import org.featmap.activities.extract.ExtractStages;
 import org.featmap.activities.normstats.NormStatsStages;
 import org.featmap.activities.stage.StageContext;
 import org.featmap.activities.stage.StoreCheckpoints;
+import org.featmap.ml.normstats.NormStatsStage;
 import org.featmap.core.contract.BadInputException;
 import org.featmap.core.tracking.Tracker;
 import org.featmap.ml.features.FeatureStoreReader;
@@ -40,7 +41,7 @@ public final class TrainStages {
     String layer = ctx.str("layer");
     String manip = ctx.str("manipulation");
     JsonNode t = ctx.params().get("training");
-    Path features = NormStatsStages.layerStore(ctx, layer);
+    Path features = NormStatsStages.layerStore(ctx, layer, NormStatsStage.RESIZED, manip); // the pairs' two partitions
     Optional<NormStats> norm = norm(ctx);
     Tracker tracker = ctx.tracker();
     String run = ctx.trackingRun(); // its params (coordinates and training settings) come from the node (NodeRuns)

@@ -133,6 +133,47 @@ class NodeRunnerTest {
     assertEquals(1010, fetched[0]);
   }
 
+  /**
+   * Issue #13 item 3 (6c): a cell fetches the originals' and its manipulation's partitions of one layer — 2 of the 13
+   * of the paper's direct source — not the layer's other partitions nor other layers; an extraction in the single-store
+   * layout of earlier versions is fetched whole (one layer).
+   */
+  @Test
+  void aCellFetchesOnlyTheOriginalsAndItsManipulation(@TempDir Path dir) throws Exception {
+    LocalArtifactStore local = new LocalArtifactStore(dir.resolve("store"));
+    CountingStore store = new CountingStore(local);
+    List<String> manips = List.of("resized", "rotation_90", "rotation_180", "rotation_270", "mirror_h", "mirror_v", "grayscale",
+        "hue_shift_60", "noise_40", "mask_big_square_center", "mask_small_square_center", "mask_top_left_square",
+        "mask_bottom_right_square");
+    StageHandler produce = ctx -> {
+      for (String layer : List.of("feat0", "feat3"))
+        for (String m : manips) {
+          Path d = ctx.outDir().resolve("features").resolve(layer).resolve(org.featmap.ml.features.FeaturePartitions.dirName(m));
+          Files.createDirectories(d);
+          Files.write(d.resolve("part-00000.arrow"), new byte[1000]);
+          Files.write(d.resolve("store.json"), new byte[10]);
+        }
+    };
+    Path work = dir.resolve(".work");
+    NodeRunner.run(producer(dir), produce, store, work, Progress.NONE, Tracker.NONE, null);
+    NodeTask cell = new NodeTask("s", null, "train/c", "train", "c".repeat(64), "{}",
+        List.of(new NodeTask.InputRef("features", "svd/p", "svd", "p".repeat(64))), dir.toString());
+    long[] fetched = new long[1];
+    StageHandler consume = ctx -> {
+      Path layer = org.featmap.activities.normstats.NormStatsStages.layerStore(ctx, "feat3", "resized", "rotation_90");
+      try (var s = Files.list(layer)) {
+        assertEquals(List.of("resized", "rotation_90"), s.map(p -> p.getFileName().toString()).sorted().toList());
+      }
+      assertFalse(Files.exists(layer.resolveSibling("feat0")), "other layers are not fetched");
+      fetched[0] = ctx.fetchedBytes();
+      Files.writeString(ctx.outDir().resolve("ok.txt"), "ok");
+    };
+    int before = store.fetches.get();
+    NodeRunner.run(cell, consume, store, work, Progress.NONE, Tracker.NONE, null);
+    assertEquals(4, store.fetches.get() - before, "two partitions of two files");
+    assertEquals(2 * 1010, fetched[0], "2/13 of the layer's bytes");
+  }
+
   @Test
   void aCrashLeavesNothingThatLooksFinished(@TempDir Path dir) throws Exception {
     LocalArtifactStore store = new LocalArtifactStore(dir);

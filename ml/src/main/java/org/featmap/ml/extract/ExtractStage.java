@@ -25,13 +25,14 @@ import org.featmap.ml.backbone.Preprocess;
 import org.featmap.ml.extract.ExtractReport.Failure;
 import org.featmap.ml.extract.ImageFolderSamples.Sample;
 import org.featmap.ml.features.FeatureDType;
+import org.featmap.ml.features.FeaturePartitions;
 import org.featmap.ml.features.FeatureStoreSpec;
 import org.featmap.ml.features.FeatureStoreWriter;
 import org.featmap.ml.features.SampleRow;
 
 /**
  * Stage S3 (spec §3): enumerate images (§3.4), preprocess (§3.2), run the backbone in batches and
- * stream every requested layer into its Arrow feature store. Decoding, the forward and the Arrow write of
+ * stream every requested layer into its Arrow feature store, partitioned by manipulation ({@link FeaturePartitions}). Decoding, the forward and the Arrow write of
  * consecutive batches overlap on separate threads (memory: three batches). Resumes after the last complete
  * shard; undecodable images are listed in the report and skipped.
  */
@@ -50,8 +51,10 @@ public final class ExtractStage {
     try (Backbone backbone = Backbone.open(o.backboneDir(), o.device(), o.layers())) {
       Preprocess pre = Preprocess.of(backbone.manifest());
       String backboneName = backbone.manifest().timmId();
-      Map<String, FeatureStoreWriter> writers = new LinkedHashMap<>();
+      // a store per (layer, manipulation): the layer partitioned by manipulation (FeaturePartitions, issue #13 item 3)
+      Map<String, Map<String, FeatureStoreWriter>> writers = new LinkedHashMap<>();
       Map<String, Path> dirs = new LinkedHashMap<>();
+      List<String> manipulations = samples.stream().map(Sample::manipulation).filter(m -> !m.isEmpty()).distinct().sorted().toList();
       ExecutorService decoder = Executors.newSingleThreadExecutor(daemon("extract-prefetch"));
       ExecutorService pool = Executors.newFixedThreadPool(DECODE_THREADS, daemon("extract-decode"));
       ExecutorService writer = Executors.newSingleThreadExecutor(daemon("extract-write"));
@@ -62,18 +65,25 @@ public final class ExtractStage {
           FeatureStoreSpec spec = new FeatureStoreSpec(backboneName, backbone.manifest().weightsSha256(), l.name(), o.dataset(), o.split(),
               o.sourceFolder(), l.chw(), o.dtype(), o.compression(), o.rowsPerShard());
           Path dir = o.outDir().resolve(l.name());
-          FeatureStoreWriter w = FeatureStoreWriter.open(dir, spec);
-          writers.put(l.name(), w);
+          dropSingleStoreLeftovers(dir);
+          Map<String, FeatureStoreWriter> byManip = new LinkedHashMap<>();
+          writers.put(l.name(), byManip);
           dirs.put(l.name(), dir);
-          if (!w.complete()) {
-            allComplete = false;
-            resume = Math.min(resume, w.nextSampleId());
+          for (String m : manipulations) {
+            FeatureStoreWriter w = FeatureStoreWriter.open(dir.resolve(FeaturePartitions.dirName(m)), spec);
+            byManip.put(m, w);
+            if (!w.complete()) {
+              allComplete = false;
+              resume = Math.min(resume, w.nextSampleId());
+            }
           }
         }
         if (allComplete) {
-          int rows = writers.values().iterator().next().rowsWritten();
+          int rows = 0;
+          for (FeatureStoreWriter w : writers.values().iterator().next().values()) rows += w.rowsWritten();
           return new ExtractReport(samples.size(), rows, samples.size(), List.of(), dirs, seconds(t0), 0);
         }
+        if (resume == Integer.MAX_VALUE) resume = 0; // no writer: no decodable name; every sample fails below
         List<Failure> failures = new ArrayList<>();
         int crop = pre.crop();
         int start = resume, processed = 0;
@@ -93,13 +103,13 @@ public final class ExtractStage {
           int after = batch.nextSampleId();
           next = overlap && after < samples.size() ? decoder.submit(() -> prepare(samples, after, o.batchSize(), pre, pool)) : null;
           failures.addAll(batch.failures());
-          Map<String, ByteBuffer> bytes = new LinkedHashMap<>();
+          Map<FeatureStoreWriter, Rows> bytes = new java.util.IdentityHashMap<>();
           if (!batch.ok().isEmpty()) {
             try (NDManager m = org.featmap.ml.ComputeDevice.manager(o.device())) {
               NDArray x = org.featmap.ml.Tensors.owned(m, batch.pixels(), new Shape(batch.ok().size(), 3, crop, crop));
               Map<String, NDArray> feats = backbone.forward(x);
-              for (Map.Entry<String, FeatureStoreWriter> e : writers.entrySet())
-                bytes.put(e.getKey(), rowsToWrite(e.getValue(), batch, feats.get(e.getKey()), o.dtype()));
+              for (Map.Entry<String, Map<String, FeatureStoreWriter>> e : writers.entrySet())
+                rowsToWrite(e.getValue(), batch, feats.get(e.getKey()), o.dtype(), bytes);
             }
           }
           if (!overlap && after < samples.size()) next = decoder.submit(() -> prepare(samples, after, o.batchSize(), pre, pool));
@@ -108,7 +118,8 @@ public final class ExtractStage {
             o.progress().report(written, samples.size(), "nextSampleId=" + written); // caller's thread, after the write
           }
           writing = writer.submit(() -> {
-            for (Map.Entry<String, FeatureStoreWriter> e : writers.entrySet()) append(e.getValue(), batch, bytes.get(e.getKey()));
+            for (Map<String, FeatureStoreWriter> byManip : writers.values())
+              for (FeatureStoreWriter w : byManip.values()) append(w, batch, bytes.get(w));
             return null;
           });
           written = after;
@@ -119,7 +130,10 @@ public final class ExtractStage {
           o.progress().report(written, samples.size(), "nextSampleId=" + written);
         }
         int rows = 0;
-        for (FeatureStoreWriter w : writers.values()) rows = w.finish();
+        for (Map<String, FeatureStoreWriter> byManip : writers.values()) {
+          rows = 0;
+          for (FeatureStoreWriter w : byManip.values()) rows += w.finish();
+        }
         double secs = seconds(t0);
         return new ExtractReport(samples.size(), rows, start, List.copyOf(failures), dirs, secs, processed / secs);
       } finally {
@@ -127,7 +141,7 @@ public final class ExtractStage {
         pool.shutdownNow();
         writer.shutdown(); // not interrupted: a write still running ends (whole shard) before the writers close
         awaitQuietly(writer);
-        for (FeatureStoreWriter w : writers.values()) w.close();
+        for (Map<String, FeatureStoreWriter> byManip : writers.values()) for (FeatureStoreWriter w : byManip.values()) w.close();
       }
     }
   }
@@ -143,39 +157,61 @@ public final class ExtractStage {
     };
   }
 
-  /** First index in {@code batch} of a row the writer does not hold yet (layers may differ by a shard after a crash), or -1. */
-  private static int firstNew(FeatureStoreWriter w, Prepared batch) {
-    if (w.complete()) return -1;
-    for (int i = 0; i < batch.ok().size(); i++) if (batch.ok().get(i).sampleId() >= w.nextSampleId()) return i;
-    return -1;
+  /** The rows of a batch one partition's writer still needs: their samples and feature bytes. */
+  private record Rows(List<SampleRow> rows, ByteBuffer bytes) {}
+
+  /**
+   * For every partition writer of a layer, the rows of {@code batch} with its manipulation that it does not hold yet
+   * (a resumed attempt skips rows a writer already has: partitions may differ by shards after a crash), with an owned
+   * little-endian copy of their feature bytes.
+   */
+  private static void rowsToWrite(Map<String, FeatureStoreWriter> byManip, Prepared batch, NDArray feature, FeatureDType dtype,
+      Map<FeatureStoreWriter, Rows> out) {
+    ByteBuffer src = null;
+    for (Map.Entry<String, FeatureStoreWriter> e : byManip.entrySet()) {
+      FeatureStoreWriter w = e.getValue();
+      if (w.complete()) continue;
+      List<Integer> idx = new ArrayList<>();
+      for (int i = 0; i < batch.ok().size(); i++) {
+        Sample s = batch.ok().get(i);
+        if (s.manipulation().equals(e.getKey()) && s.sampleId() >= w.nextSampleId()) idx.add(i);
+      }
+      if (idx.isEmpty()) continue;
+      if (src == null) {
+        NDArray typed = feature.toType(dtype == FeatureDType.FLOAT16 ? DataType.FLOAT16 : DataType.FLOAT32, false);
+        src = typed.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+      }
+      int rb = w.spec().rowBytes();
+      ByteBuffer copy = ByteBuffer.allocate(idx.size() * rb).order(ByteOrder.LITTLE_ENDIAN);
+      List<SampleRow> rows = new ArrayList<>();
+      for (int i : idx) {
+        ByteBuffer row = src.duplicate();
+        row.position(src.position() + i * rb).limit(src.position() + (i + 1) * rb);
+        copy.put(row);
+        Sample s = batch.ok().get(i);
+        rows.add(new SampleRow(s.sampleId(), s.originalId(), s.classId(), s.manipulation(), s.relPath()));
+      }
+      copy.flip();
+      out.put(w, new Rows(rows, copy));
+    }
   }
 
-  /** The feature bytes (owned copy, little-endian) of the rows of {@code batch} that {@code w} still needs, or null. */
-  private static ByteBuffer rowsToWrite(FeatureStoreWriter w, Prepared batch, NDArray feature, FeatureDType dtype) {
-    int first = firstNew(w, batch);
-    if (first < 0) return null;
-    NDArray part = first == 0 ? feature : feature.get(first + ":");
-    NDArray typed = part.toType(dtype == FeatureDType.FLOAT16 ? DataType.FLOAT16 : DataType.FLOAT32, false);
-    ByteBuffer src = typed.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-    ByteBuffer copy = ByteBuffer.allocate(src.remaining()).order(ByteOrder.LITTLE_ENDIAN);
-    copy.put(src).flip();
-    return copy;
-  }
-
-  /** Writes the rows of {@code batch} a writer does not hold yet (an empty batch of failures only advances it). */
-  private static void append(FeatureStoreWriter w, Prepared batch, ByteBuffer bytes) throws IOException {
+  /** Writes a partition's new rows of {@code batch}; a batch without any only advances its resume point. */
+  private static void append(FeatureStoreWriter w, Prepared batch, Rows rows) throws IOException {
     if (w.complete()) return;
-    int first = firstNew(w, batch);
-    if (first < 0) {
-      if (batch.ok().isEmpty()) w.append(List.of(), ByteBuffer.allocate(0), batch.nextSampleId()); // only failures: advance
-      return;
+    if (rows == null) w.append(List.of(), ByteBuffer.allocate(0), batch.nextSampleId());
+    else w.append(rows.rows(), rows.bytes(), batch.nextSampleId());
+  }
+
+  /**
+   * Removes the shards of the single-store layout (one store per layer) an attempt of an earlier version left in this
+   * scratch folder: this version writes a store per manipulation below it, and the reader would take a top-level one.
+   */
+  private static void dropSingleStoreLeftovers(Path dir) throws IOException {
+    if (!java.nio.file.Files.isDirectory(dir)) return;
+    try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(dir)) {
+      for (Path p : s.filter(java.nio.file.Files::isRegularFile).toList()) java.nio.file.Files.delete(p);
     }
-    List<SampleRow> rows = new ArrayList<>();
-    for (int i = first; i < batch.ok().size(); i++) {
-      Sample s = batch.ok().get(i);
-      rows.add(new SampleRow(s.sampleId(), s.originalId(), s.classId(), s.manipulation(), s.relPath()));
-    }
-    w.append(rows, bytes, batch.nextSampleId());
   }
 
   /** Decodes and preprocesses up to {@code n} samples from {@code from} on {@code pool}; undecodable ones become failures. */

@@ -52,15 +52,39 @@ public final class FeatureStoreReader implements AutoCloseable {
     return open(dir, 256L << 20);
   }
 
-  /** Opens {@code dir}; {@code cacheBytes} bounds the decoded feature batches kept in memory. */
+  /**
+   * Opens {@code dir}; {@code cacheBytes} bounds the decoded feature batches kept in memory. {@code dir} is either one
+   * store ({@code store.json} + shards) or a layer partitioned by manipulation ({@link FeaturePartitions}: a store per
+   * manipulation in its own folder); a partitioned layer opens as the union of the partitions present, rows in
+   * enumeration order (by sample id), so a consumer sees the same rows, pairs and order as from one store.
+   */
   public static FeatureStoreReader open(Path dir, long cacheBytes) throws IOException {
-    Path storeJson = dir.resolve(StoreFiles.STORE_JSON);
-    if (!Files.isRegularFile(storeJson))
-      throw new FeatureStoreException(storeJson + ": missing; the feature store is not complete (re-run extraction to resume)");
-    StoreFiles.StoreInfo info = StoreFiles.JSON.readValue(storeJson.toFile(), StoreFiles.StoreInfo.class);
-    FeatureStoreReader r = new FeatureStoreReader(dir, info, cacheBytes);
+    List<Path> parts = new ArrayList<>();
+    if (Files.isRegularFile(dir.resolve(StoreFiles.STORE_JSON))) parts.add(dir);
+    else parts.addAll(FeaturePartitions.present(dir));
+    if (parts.isEmpty())
+      throw new FeatureStoreException(dir.resolve(StoreFiles.STORE_JSON) + ": missing; the feature store is not complete (re-run extraction to resume)");
+    List<StoreFiles.StoreInfo> infos = new ArrayList<>();
+    for (Path p : parts) infos.add(StoreFiles.JSON.readValue(p.resolve(StoreFiles.STORE_JSON).toFile(), StoreFiles.StoreInfo.class));
+    StoreFiles.StoreInfo first = infos.get(0);
+    int rows = 0;
+    List<String> files = new ArrayList<>();
+    for (int i = 0; i < infos.size(); i++) {
+      StoreFiles.StoreInfo in = infos.get(i);
+      if (!in.identity().equals(first.identity()) || !Arrays.equals(in.shape(), first.shape()) || !in.dtype().equals(first.dtype()))
+        throw new FeatureStoreException(parts.get(i) + ": partition holds '" + in.identity() + "' " + Arrays.toString(in.shape()) + " "
+            + in.dtype() + ", " + parts.get(0) + " holds '" + first.identity() + "' " + Arrays.toString(first.shape()) + " " + first.dtype());
+      rows += in.rows();
+      for (String f : in.shards()) files.add(dir.relativize(parts.get(i).resolve(f)).toString());
+    }
+    StoreFiles.StoreInfo union = new StoreFiles.StoreInfo(first.identity(), first.backbone(), first.weightsSha256(), first.layer(),
+        first.dataset(), first.split(), first.source(), first.shape(), first.layout(), first.dtype(), first.compression(), rows, files);
+    FeatureStoreReader r = new FeatureStoreReader(dir, union, cacheBytes);
     try {
-      r.openShards();
+      int row = 0;
+      for (int i = 0; i < parts.size(); i++) row = r.openShards(parts.get(i), infos.get(i), row);
+      if (row != rows) throw new FeatureStoreException(dir + ": shards hold " + row + " rows, store.json says " + rows);
+      if (parts.size() > 1) r.sortBySampleId();
       return r;
     } catch (IOException | RuntimeException e) {
       r.close();
@@ -86,16 +110,17 @@ public final class FeatureStoreReader implements AutoCloseable {
     path = new String[n];
   }
 
-  private void openShards() throws IOException {
-    int row = 0;
-    for (int s = 0; s < info.shards().size(); s++) {
-      String name = info.shards().get(s);
-      Path file = dir.resolve(name);
-      StoreFiles.ShardIndex si = StoreFiles.JSON.readValue(dir.resolve(StoreFiles.indexName(s)).toFile(), StoreFiles.ShardIndex.class);
+  /** Opens the shards of one store folder {@code part}, its rows numbered from {@code row}; returns the next row. */
+  private int openShards(Path part, StoreFiles.StoreInfo partInfo, int row) throws IOException {
+    for (int s = 0; s < partInfo.shards().size(); s++) {
+      String name = partInfo.shards().get(s);
+      Path file = part.resolve(name);
+      StoreFiles.ShardIndex si = StoreFiles.JSON.readValue(part.resolve(StoreFiles.indexName(s)).toFile(), StoreFiles.ShardIndex.class);
       if (!si.file().equals(name) || !si.identity().equals(info.identity()))
-        throw new FeatureStoreException(dir.resolve(StoreFiles.indexName(s)) + ": index does not belong to " + name + " of this store");
+        throw new FeatureStoreException(part.resolve(StoreFiles.indexName(s)) + ": index does not belong to " + name + " of this store");
       FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
       ArrowFileReader reader = new ArrowFileReader(ch, allocator, CommonsCompressionFactory.INSTANCE);
+      int shard = shards.size();
       shards.add(new Shard(file, ch, reader, null));
       Map<String, String> meta = reader.getVectorSchemaRoot().getSchema().getCustomMetadata();
       String expectShape = Arrays.toString(shape);
@@ -104,14 +129,14 @@ public final class FeatureStoreReader implements AutoCloseable {
         throw new FeatureStoreException(file + ": schema metadata shape=" + meta.get("featmap.shape") + " dtype=" + meta.get("featmap.dtype")
             + " layer=" + meta.get("featmap.layer") + " disagrees with store.json shape=" + expectShape + " dtype=" + dtype.id() + " layer=" + info.layer());
       List<ArrowBlock> blocks = reader.getRecordBlocks();
-      shards.set(s, new Shard(file, ch, reader, blocks));
+      shards.set(shard, new Shard(file, ch, reader, blocks));
       if (blocks.size() != si.batchRows().size())
         throw new FeatureStoreException(file + ": " + blocks.size() + " record batches, index lists " + si.batchRows().size());
       int i = 0;
       for (int b = 0; b < si.batchRows().size(); b++) {
         for (int k = 0; k < si.batchRows().get(b); k++, i++, row++) {
           if (row >= info.rows()) throw new FeatureStoreException(dir + ": shards hold more rows than store.json's " + info.rows());
-          rowShard[row] = s;
+          rowShard[row] = shard;
           rowBatch[row] = b;
           rowInBatch[row] = k;
           sampleId[row] = si.sampleId()[i];
@@ -122,7 +147,36 @@ public final class FeatureStoreReader implements AutoCloseable {
         }
       }
     }
-    if (row != info.rows()) throw new FeatureStoreException(dir + ": shards hold " + row + " rows, store.json says " + info.rows());
+    return row;
+  }
+
+  /** Puts the rows of several partitions in enumeration order (sample ids are unique across them). */
+  private void sortBySampleId() {
+    Integer[] order = new Integer[sampleId.length];
+    for (int i = 0; i < order.length; i++) order[i] = i;
+    Arrays.sort(order, java.util.Comparator.comparingInt(i -> sampleId[i]));
+    int[] p = new int[order.length];
+    for (int i = 0; i < p.length; i++) p[i] = order[i];
+    permute(rowShard, p);
+    permute(rowBatch, p);
+    permute(rowInBatch, p);
+    permute(sampleId, p);
+    permute(classId, p);
+    permute(originalId, p);
+    permute(manipulation, p);
+    permute(path, p);
+    for (int i = 1; i < sampleId.length; i++)
+      if (sampleId[i] == sampleId[i - 1]) throw new FeatureStoreException(dir + ": sample id " + sampleId[i] + " in two partitions");
+  }
+
+  private static void permute(int[] a, int[] p) {
+    int[] c = a.clone();
+    for (int i = 0; i < p.length; i++) a[i] = c[p[i]];
+  }
+
+  private static void permute(String[] a, int[] p) {
+    String[] c = a.clone();
+    for (int i = 0; i < p.length; i++) a[i] = c[p[i]];
   }
 
   /** store.json as read (identity fields the export carries along). */

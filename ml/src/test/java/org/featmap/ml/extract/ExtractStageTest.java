@@ -76,7 +76,9 @@ class ExtractStageTest {
   void extractsResumesAndMatchesDirectForward(@TempDir Path tmp) throws IOException {
     Path images = makeImages(tmp);
     Path out = tmp.resolve("features");
-    ExtractOptions base = ExtractOptions.of(CONVNEXT, images, out).withLayers(List.of("feat0", "feat3")).withBatch(4, 5)
+    // shards of 2 rows per manipulation partition (FeaturePartitions): after the crash grayscale holds a complete shard
+    // up to sample 3, resized and rotation_90 up to 7, so the extraction resumes at 4
+    ExtractOptions base = ExtractOptions.of(CONVNEXT, images, out).withLayers(List.of("feat0", "feat3")).withBatch(4, 2)
         .withStorage(FeatureDType.FLOAT32, FeatureCompression.ZSTD);
     AtomicInteger reports = new AtomicInteger();
     ExtractOptions crashing = base.withRuntime(Device.cpu(), 0, (done, total, cp) -> {
@@ -87,7 +89,7 @@ class ExtractStageTest {
     ExtractReport r = ExtractStage.run(base);
     assertEquals(13, r.samples());
     assertEquals(12, r.rows());
-    assertEquals(5, r.resumedFrom()); // one 5-row shard was complete before the crash
+    assertEquals(4, r.resumedFrom());
     assertEquals(1, r.failures().size()); // row 6 (undecodable) lies after the resume point: listed again
     ExtractReport again = ExtractStage.run(base);
     assertEquals(13, again.resumedFrom());
@@ -104,6 +106,8 @@ class ExtractStageTest {
         Backbone b = Backbone.open(CONVNEXT, Device.cpu(), List.of("feat3"));
         NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
       assertEquals(12, f3.size());
+      assertEquals(List.of("grayscale", "resized", "rotation_90"),
+          org.featmap.ml.features.FeaturePartitions.present(out.resolve("feat3")).stream().map(p -> p.getFileName().toString()).toList());
       assertEquals(List.of(7, 12), List.of(f3.sampleId(6), f3.sampleId(11)));
       Preprocess pre = Preprocess.of(b.manifest());
       for (int row : new int[] {0, 6, 11}) {

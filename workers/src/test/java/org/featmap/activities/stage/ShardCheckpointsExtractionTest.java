@@ -35,7 +35,7 @@ class ShardCheckpointsExtractionTest {
   static final class Killed extends RuntimeException {}
 
   ExtractOptions options(Path images, Path out, Progress p) {
-    return ExtractOptions.of(CONVNEXT, images, out).withLayers(List.of("feat2", "feat3")).withBatch(4, 4).withRuntime(Device.cpu(), 1, p);
+    return ExtractOptions.of(CONVNEXT, images, out).withLayers(List.of("feat2", "feat3")).withBatch(4, 2).withRuntime(Device.cpu(), 1, p);
   }
 
   @Test
@@ -44,7 +44,7 @@ class ShardCheckpointsExtractionTest {
     SyntheticDataset.generate(tmp.resolve("ds"), 2, 5, 0, 3L);
     ManipulateStage.run(ManipulateOptions.defaults(tmp.resolve("ds"), "train", tmp.resolve("img")).withFormat(ImageFormat.PNG)
         .withOps(List.of(Manipulation.GRAYSCALE)).withThreads(1));
-    Path images = tmp.resolve("img").resolve("augmented_train"); // 10 originals × 2 = 20 rows, 5 shards of 4 per layer
+    Path images = tmp.resolve("img").resolve("augmented_train"); // 10 originals × 2 = 20 rows: per layer 2 partitions of 10 rows
     ExtractReport whole = ExtractStage.run(options(images, tmp.resolve("whole"), Progress.NONE));
     assertEquals(20, whole.rows());
 
@@ -65,7 +65,7 @@ class ShardCheckpointsExtractionTest {
     assertThrows(Killed.class, () -> ExtractStage.run(options(images, h1, dies)));
     up1.close();
     int inStore = up1.shardsUploaded();
-    assertTrue(inStore >= 4, "shards in the store when the host died: " + inStore);
+    assertTrue(inStore >= 8, "shards in the store when the host died: " + inStore); // 12 rows: 3 of 2 rows per partition
 
     Path h2 = tmp.resolve("h2").resolve("features"); // another host: nothing local
     ShardCheckpoints up2 = new ShardCheckpoints(store, pseudo, h2, ShardCheckpoints.restore(store, pseudo, h2));
@@ -82,8 +82,8 @@ class ShardCheckpointsExtractionTest {
 
   static Map<String, byte[]> files(Path dir) throws Exception {
     Map<String, byte[]> m = new java.util.TreeMap<>();
-    try (Stream<Path> s = Files.list(dir)) {
-      for (Path p : s.toList()) m.put(p.getFileName().toString(), Files.readAllBytes(p));
+    try (Stream<Path> s = Files.walk(dir)) { // <layer>/<manipulation partition>/part-N.*
+      for (Path p : s.filter(Files::isRegularFile).toList()) m.put(dir.relativize(p).toString(), Files.readAllBytes(p));
     }
     return m;
   }
