@@ -118,7 +118,7 @@ public final class TrainStages {
       ctx.metric("best_epoch", r.bestEpoch(), 0);
       ctx.metric("epochs_run", r.epochsRun(), 0);
       ctx.flushMetrics();
-      tracker.logArtifacts(run, "model", out); // weights (DJL params, safetensors) and the JSON sidecar
+      tracker.logArtifacts(run, "model", out); // weights (safetensors) and the JSON sidecar
     }
   }
 }

@@ -7,7 +7,7 @@ import org.featmap.ml.mapping.ModelType;
  * One mapping-training cell (spec §6). Defaults ({@link #defaults}) are the reference values.
  *
  * @param checkpointDir per-epoch resumable state; an existing one is resumed from its last epoch
- * @param outputDir where the best model (DJL params, safetensors, JSON sidecar) is written
+ * @param outputDir where the best model (safetensors + JSON sidecar) is written
  * @param seed initial weights and dropout masks (subset/split seeds are fixed at 42, spec §6.2)
  * @param device "cpu" or "gpu" / "gpu:N"
  */

@@ -7,7 +7,6 @@ import java.util.List;
  * Outcome of one training cell.
  *
  * @param bestEpoch 0-based epoch of the saved model (−1 if no checkpoint epoch was reached)
- * @param bestParams DJL parameter file of the saved model (null if none)
  * @param bestSafetensors same weights as safetensors with the PyTorch keys of spec §5.9
  * @param sidecar JSON description of the saved model
  * @param valLosses validation loss of every epoch run (including epochs before a resume)
@@ -18,7 +17,6 @@ public record TrainResult(
     double bestValLoss,
     int epochsRun,
     boolean stoppedEarly,
-    Path bestParams,
     Path bestSafetensors,
     Path sidecar,
     List<Double> trainLosses,

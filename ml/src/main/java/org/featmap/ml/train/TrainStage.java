@@ -9,9 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -216,7 +214,6 @@ public final class TrainStage {
           bestEpoch >= 0 ? st.rules.ckptBest : Double.NaN,
           st.epoch + 1,
           early,
-          bestEpoch >= 0 ? o.outputDir().resolve(base + ".params") : null,
           bestEpoch >= 0 ? o.outputDir().resolve(base + ".safetensors") : null,
           bestEpoch >= 0 ? o.outputDir().resolve(base + ".json") : null,
           List.copyOf(st.trainLosses),
@@ -386,14 +383,9 @@ public final class TrainStage {
 
   private static void saveBest(TrainOptions o, MappingModel model, int epoch, double valLoss, boolean normalized)
       throws IOException {
+    // the model is saved once, as safetensors (what TrainedMapping and PyTorch load); DJL's .params copy was read by
+    // nothing and doubled the store (a feat0 transformer is 64.8 MB; issue #13 6e)
     String base = baseName(o, normalized);
-    Path params = o.outputDir().resolve(base + ".params");
-    Path tmp = o.outputDir().resolve(base + ".params.tmp");
-    try (OutputStream out = Files.newOutputStream(tmp);
-        DataOutputStream dos = new DataOutputStream(out)) {
-      model.saveParameters(dos);
-    }
-    Files.move(tmp, params, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     Map<String, String> meta = new LinkedHashMap<>();
     Map<String, Object> side = new LinkedHashMap<>();
     TrainOptions.ModelInfo info = o.info();

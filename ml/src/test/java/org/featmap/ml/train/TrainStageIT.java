@@ -51,7 +51,7 @@ class TrainStageIT {
       JsonNode side = new ObjectMapper().readTree(r.sidecar().toFile());
       assertEquals(t.key(), side.get("model_type").asText());
       assertEquals(r.bestEpoch(), side.get("epoch").asInt());
-      assertTrue(Files.size(r.bestParams()) > 0);
+      assertTrue(Files.size(r.bestSafetensors()) > 0);
       try (NDManager m = NDManager.newBaseManager()) {
         Map<String, NDArray> sd = Safetensors.read(r.bestSafetensors(), m);
         assertTrue(sd.containsKey(t == ModelType.LINEAR ? "weight" : "fc.0.weight"), sd.keySet().toString());
