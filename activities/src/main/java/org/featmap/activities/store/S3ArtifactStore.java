@@ -342,6 +342,34 @@ public final class S3ArtifactStore implements ArtifactStore {
     return out;
   }
 
+  /**
+   * Nodes per stage from which one listing of the whole stage replaces a listing per node. The stage's listing also
+   * pages through nodes not asked for (other sweeps' in a shared store), so it pays only for many keys.
+   */
+  static final int STAGE_LISTING_FROM = 64;
+
+  @Override
+  public Map<String, Map<String, Long>> sizes(String stage, java.util.Collection<String> keys) throws IOException {
+    if (keys.size() < STAGE_LISTING_FROM) return ArtifactStore.super.sizes(stage, keys);
+    for (String k : keys) StorePaths.checkStageKey(stage, k);
+    String prefix = config.objectKey(stage + "/");
+    Map<String, Map<String, Long>> out = new java.util.HashMap<>();
+    for (String k : keys) out.put(k, new java.util.TreeMap<>());
+    try {
+      for (S3Object o : listObjects(prefix)) { // <stage>/<key>/<relative path>
+        String rest = o.key().substring(prefix.length());
+        int slash = rest.indexOf('/');
+        if (slash <= 0) continue;
+        Map<String, Long> node = out.get(rest.substring(0, slash));
+        String rel = rest.substring(slash + 1);
+        if (node != null && !rel.equals(StorePaths.MANIFEST) && !rel.isEmpty() && !rel.endsWith("/")) node.put(rel, o.size());
+      }
+    } catch (SdkException e) {
+      throw S3Clients.translate("list s3://" + config.bucket() + "/" + prefix, e);
+    }
+    return out;
+  }
+
   /** Closes the small-request client; the bulk-transfer client is shared by the process's stores. */
   @Override
   public void close() {

@@ -51,6 +51,8 @@ class CacheCheckTest {
     }
     assertEquals(0, store.artifactBytesRead.get(), "no artifact byte is read");
     assertEquals(200, store.manifestReads.get(), "one manifest read per node");
+    assertEquals(1, store.stageListings.get(), "one listing for the stage's 200 nodes");
+    assertEquals(0, store.nodeListings.get(), "no listing per node");
     assertTrue(beats.size() >= 10, "progress (heartbeats) while checking: " + beats.size());
     assertArrayEquals(new long[] {200, 200}, beats.get(beats.size() - 1));
   }

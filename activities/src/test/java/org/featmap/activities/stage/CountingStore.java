@@ -59,5 +59,21 @@ final class CountingStore implements ArtifactStore {
 
   @Override public void delete(String stage, String key) throws IOException { inner.delete(stage, key); }
   @Override public List<String> list(String stage, String key) throws IOException { return inner.list(stage, key); }
-  @Override public Map<String, Long> sizes(String stage, String key) throws IOException { return inner.sizes(stage, key); }
+  final AtomicInteger nodeListings = new AtomicInteger();
+  final AtomicInteger stageListings = new AtomicInteger();
+
+  @Override
+  public Map<String, Long> sizes(String stage, String key) throws IOException {
+    nodeListings.incrementAndGet();
+    return inner.sizes(stage, key);
+  }
+
+  /** Answers like a store that lists a stage at once (S3ArtifactStore from 64 keys). */
+  @Override
+  public Map<String, Map<String, Long>> sizes(String stage, java.util.Collection<String> keys) throws IOException {
+    stageListings.incrementAndGet();
+    Map<String, Map<String, Long>> out = new java.util.HashMap<>();
+    for (String k : keys) out.put(k, inner.sizes(stage, k));
+    return out;
+  }
 }

@@ -61,6 +61,27 @@ abstract class S3ArtifactStoreContract {
     assertEquals("epoch,loss\n1,0.5\n", new String(s.readBytes(table), StandardCharsets.UTF_8));
   }
 
+  /** Issue #13 6a: from 64 keys one paginated listing of the stage answers what a listing per node would. */
+  @Test
+  void aStageListingGivesWhatNodeListingsGive() throws Exception {
+    S3ArtifactStore s = store();
+    List<String> keys = new java.util.ArrayList<>();
+    for (int i = 0; i < S3ArtifactStore.STAGE_LISTING_FROM + 6; i++) {
+      String k = Sha256.hex("stage-listing-" + i + key);
+      keys.add(k);
+      if (i % 7 == 3) continue; // never written
+      s.putBytes("svd", k, "a.bin", new byte[i + 1]);
+      s.putBytes("svd", k, "dir/c.bin", new byte[2]);
+      if (i % 2 == 0) s.commit(new NodeManifest("svd", k, 1, Map.of(), Map.of(), List.of(), 1));
+    }
+    s.putBytes("wxb", keys.get(0), "other.bin", new byte[5]); // another stage, same key: not listed
+    Map<String, Map<String, Long>> all = s.sizes("svd", keys);
+    assertEquals(keys.size(), all.size());
+    for (String k : keys) assertEquals(s.sizes("svd", k), all.get(k), k);
+    assertEquals(Map.of("a.bin", 1L, "dir/c.bin", 2L), all.get(keys.get(0)));
+    assertEquals(Map.of(), all.get(keys.get(3)));
+  }
+
   @Test
   void tamperedBytesAreDetected() throws Exception {
     S3ArtifactStore s = store();

@@ -65,6 +65,17 @@ public interface ArtifactStore extends AutoCloseable {
    */
   Map<String, Long> sizes(String stage, String key) throws IOException;
 
+  /**
+   * {@link #sizes(String, String)} of many nodes of one stage (key -> relative path -> bytes; a key without files maps
+   * to an empty map). A remote store may answer from one paginated listing of the stage instead of a listing per node
+   * (the launch's cache check: a request per 1,000 files instead of one per node); the default lists node by node.
+   */
+  default Map<String, Map<String, Long>> sizes(String stage, java.util.Collection<String> keys) throws IOException {
+    Map<String, Map<String, Long>> out = new java.util.HashMap<>();
+    for (String k : keys) out.put(k, sizes(stage, k));
+    return out;
+  }
+
   @Override
   default void close() throws IOException {}
 }
