@@ -63,9 +63,7 @@ public final class EpochCheckpoints {
     writer.write(tmp);
     deleteTree(dir);
     Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-    Path lt = root.resolve(LATEST + ".tmp");
-    Files.writeString(lt, name);
-    Files.move(lt, root.resolve(LATEST), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.writeString(root.resolve(LATEST), name);
     try (Stream<Path> s = Files.list(root)) {
       for (Path p : s.toList()) {
         String f = p.getFileName().toString();

@@ -315,9 +315,7 @@ public final class StoreCheckpoints implements AutoCloseable {
       Path dir = localDir.resolve(name);
       LocalStoreFiles.deleteTree(dir);
       Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-      Path lt = localDir.resolve("LATEST.tmp");
-      Files.writeString(lt, name);
-      Files.move(lt, localDir.resolve("LATEST"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      org.featmap.ml.AtomicFiles.writeString(localDir.resolve("LATEST"), name);
       // WARN: the worker's quiet log shows it; a resume from the store means this host took over another's work
       LOG.warn("{}: resuming from the store's checkpoint of epoch {} (local: {})", key, e.epoch(), local < 0 ? "none" : local);
       return e.epoch();

@@ -8,14 +8,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -93,10 +91,6 @@ public final class HeadFiles {
   }
 
   static void atomic(Path file, Writer w) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp))) {
-      w.write(os);
-    }
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    org.featmap.ml.AtomicFiles.write(file, w::write);
   }
 }

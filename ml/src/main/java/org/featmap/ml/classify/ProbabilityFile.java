@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +47,7 @@ public final class ProbabilityFile {
     Field probsField = new Field("probs", FieldType.notNullable(new ArrowType.FixedSizeList(k)), List.of(item));
     Schema schema = new Schema(List.of(row, target, probsField), metadata);
     Files.createDirectories(file.toAbsolutePath().getParent());
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Path tmp = org.featmap.ml.AtomicFiles.temporary(file);
     try (BufferAllocator alloc = new RootAllocator();
         VectorSchemaRoot root = VectorSchemaRoot.create(schema, alloc)) {
       IntVector rv = (IntVector) root.getVector("row");
@@ -78,7 +77,7 @@ public final class ProbabilityFile {
         w.end();
       }
     }
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    org.featmap.ml.AtomicFiles.publish(tmp, file);
   }
 
   public static Probs read(Path file) throws IOException {

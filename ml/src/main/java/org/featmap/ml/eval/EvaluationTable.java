@@ -5,7 +5,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +37,7 @@ public final class EvaluationTable {
       fields.add(new Field(EvaluationRow.COLUMNS.get(i), i < TEXT_COLUMNS ? FieldType.notNullable(new ArrowType.Utf8())
           : FieldType.nullable(new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)), null));
     Files.createDirectories(file.toAbsolutePath().getParent());
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Path tmp = org.featmap.ml.AtomicFiles.temporary(file);
     int n = rows.size();
     try (BufferAllocator alloc = new RootAllocator();
         VectorSchemaRoot root = VectorSchemaRoot.create(new Schema(fields), alloc)) {
@@ -67,7 +66,7 @@ public final class EvaluationTable {
         w.end();
       }
     }
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    org.featmap.ml.AtomicFiles.publish(tmp, file);
   }
 
   static double[] metrics(EvaluationRow r) {

@@ -33,7 +33,7 @@ public final class FeatureExport {
   public static void toNpy(FeatureStoreReader r, String key, Path outDir) throws IOException {
     Files.createDirectories(outDir);
     int n = r.size(), c = r.channels(), h = r.height(), w = r.width();
-    Path npy = outDir.resolve(key + ".npy"), tmp = outDir.resolve(key + ".npy.tmp");
+    Path npy = outDir.resolve(key + ".npy"), tmp = org.featmap.ml.AtomicFiles.temporary(npy);
     try (OutputStream out = Files.newOutputStream(tmp)) {
       out.write(npyHeader("<f4", new long[] {n, c, h, w}));
       float[] row = new float[c * h * w];
@@ -45,7 +45,7 @@ public final class FeatureExport {
         out.write(bb.array());
       }
     }
-    Files.move(tmp, npy, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    org.featmap.ml.AtomicFiles.publish(tmp, npy);
     try (BufferedWriter meta = Files.newBufferedWriter(outDir.resolve("meta.jsonl"), StandardCharsets.UTF_8)) {
       for (int i = 0; i < n; i++) {
         ObjectNode o = StoreFiles.JSON.createObjectNode();

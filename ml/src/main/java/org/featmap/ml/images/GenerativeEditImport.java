@@ -217,13 +217,6 @@ public final class GenerativeEditImport {
   }
 
   private static void copyAtomically(Path from, Path to) throws IOException {
-    Files.createDirectories(to.getParent());
-    Path tmp = Files.createTempFile(to.getParent(), "." + to.getFileName(), ".part");
-    try {
-      Files.copy(from, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      Files.move(tmp, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    org.featmap.ml.AtomicFiles.writeVia(to, tmp -> Files.copy(from, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING));
   }
 }

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -207,25 +206,14 @@ public final class ImageCodec {
     return r < 0 ? 0 : Math.min(r, 255);
   }
 
-  private static final long PID = ProcessHandle.current().pid();
-
   /**
-   * Writes {@code img} in {@code format}; the file appears atomically (encoded in memory, written to a temp file
-   * named after this process and thread, then renamed). One open and one close per file: the filesystem calls,
+   * Writes {@code img} in {@code format}; the file appears atomically (encoded in memory, then written through
+   * {@link org.featmap.ml.AtomicFiles}: a temp file named after this process and thread, renamed). One open and one close per file: the filesystem calls,
    * not the encoding, were the largest cost of the manipulate stage with createTempFile + a second open (JFR).
    */
   public static void write(RgbImage img, Path file, ImageFormat format) throws IOException {
     byte[] bytes = encode(img, format);
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null && !Files.isDirectory(parent)) Files.createDirectories(parent);
-    Path tmp = file.resolveSibling("." + file.getFileName() + "." + PID + "." + Thread.currentThread().getId() + ".part");
-    try {
-      Files.write(tmp, bytes);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
-    }
+    org.featmap.ml.AtomicFiles.writeBytes(file, bytes);
   }
 
   public static byte[] encode(RgbImage img, ImageFormat format) throws IOException {

@@ -1,7 +1,6 @@
 package org.featmap.ml.ingest;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -137,10 +136,7 @@ public final class IngestWriter {
   }
 
   private static void writeAtomically(Path file, String text) throws IOException {
-    Files.createDirectories(file.getParent());
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, text, StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    org.featmap.ml.AtomicFiles.writeString(file, text);
   }
 
   static String csv(String s) {

@@ -66,7 +66,7 @@ public final class Safetensors {
     byte[] hp = new byte[padded];
     java.util.Arrays.fill(hp, (byte) ' ');
     System.arraycopy(h, 0, hp, 0, h.length);
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Path tmp = org.featmap.ml.AtomicFiles.temporary(file);
     try (OutputStream out = Files.newOutputStream(tmp)) {
       ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
       out.write(len.array());
@@ -75,7 +75,7 @@ public final class Safetensors {
         out.write(b);
       }
     }
-    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    org.featmap.ml.AtomicFiles.publish(tmp, file);
   }
 
   /** Reads all tensors (header order) into arrays of {@code manager}. */

@@ -35,9 +35,7 @@ public record DecoderSidecar(
 
   public void write(Path dir) throws IOException {
     Files.createDirectories(dir);
-    Path tmp = dir.resolve(FILE + ".tmp");
-    JSON.writeValue(tmp.toFile(), this);
-    Files.move(tmp, dir.resolve(FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    org.featmap.ml.AtomicFiles.writeVia(dir.resolve(FILE), tmp -> JSON.writeValue(tmp.toFile(), this));
   }
 
   public static DecoderSidecar read(Path dir) throws IOException {

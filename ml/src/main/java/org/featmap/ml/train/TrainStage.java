@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.featmap.ml.AtomicFiles;
 import org.featmap.ml.features.PairDataset;
 import org.featmap.ml.mapping.Dims;
 import org.featmap.ml.mapping.MappingModel;
@@ -403,10 +404,7 @@ public final class TrainStage {
     side.put("val_loss", valLoss);
     side.forEach((k, v) -> meta.put(k, String.valueOf(v)));
     Safetensors.write(o.outputDir().resolve(base + ".safetensors"), model.stateDict(), meta);
-    Path json = o.outputDir().resolve(base + ".json");
-    Path jtmp = o.outputDir().resolve(base + ".json.tmp");
-    JSON.writeValue(jtmp.toFile(), side);
-    Files.move(jtmp, json, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.writeVia(o.outputDir().resolve(base + ".json"), tmp -> JSON.writeValue(tmp.toFile(), side));
   }
 
   // ---- resumable checkpoints: <dir>/epoch-NNNN/{state.safetensors,trainer.json} + LATEST ----
@@ -436,9 +434,7 @@ public final class TrainStage {
     JSON.writeValue(tmp.resolve("trainer.json").toFile(), st);
     deleteTree(dir);
     Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-    Path lt = root.resolve(LATEST + ".tmp");
-    Files.writeString(lt, name);
-    Files.move(lt, root.resolve(LATEST), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.writeString(root.resolve(LATEST), name);
     // keep only the committed epoch
     try (Stream<Path> s = Files.list(root)) {
       for (Path p : s.toList()) {
