@@ -12,10 +12,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.featmap.activities.store.LocalArtifactStore;
 import org.featmap.activities.store.Stores;
 import org.featmap.activities.tracking.NodeRuns;
@@ -159,8 +161,14 @@ public final class SweepActivitiesImpl implements SweepActivities {
       List<NodeTask> cached = new ArrayList<>();
       Node report = null;
       try (ArtifactStore store = Stores.open(cfg.sweep().store())) {
+        // the launch's cache check (manifests and a listing per stage, in parallel), not a manifest GET per node in turn
+        List<String> stageKeys = graph.nodes().stream().map(n -> n.stage().id() + "/" + n.key()).toList();
+        Set<String> hits = new HashSet<>();
+        int parallel = store instanceof LocalArtifactStore ? 4 : LOOKUP_PARALLEL;
+        for (CacheCheck.Verdict v : CacheCheck.check(store, stageKeys, parallel, (done, total, ckpt) -> {}))
+          if (v.outcome() == CacheCheck.Outcome.HIT) hits.add(v.stageKey());
         for (Node n : graph.nodes()) {
-          if (store.manifest(n.stage().id(), n.key()).isEmpty()) continue;
+          if (!hits.contains(n.stage().id() + "/" + n.key())) continue;
           cached.add(new NodeTask(sweep, run, n.id(), n.stage().id(), n.key(), ContentKeys.canonicalJson(n.params()), List.of(),
               cfg.sweep().store()));
           if (n.stage() == Stage.REPORT) report = n;

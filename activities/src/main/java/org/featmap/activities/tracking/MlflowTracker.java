@@ -197,6 +197,17 @@ public final class MlflowTracker implements Tracker, AutoCloseable {
 
   @Override
   public String run(String experimentId, Map<String, String> identity, String runName, Map<String, String> tags) throws IOException {
+    return findOrCreate(experimentId, identity, runName, tags, true);
+  }
+
+  /** Creates without the search on the first attempt; a retry still searches (its create's answer may have been lost). */
+  @Override
+  public String newRun(String experimentId, Map<String, String> identity, String runName, Map<String, String> tags) throws IOException {
+    return findOrCreate(experimentId, identity, runName, tags, false);
+  }
+
+  private String findOrCreate(String experimentId, Map<String, String> identity, String runName, Map<String, String> tags,
+      boolean searchFirst) throws IOException {
     if (identity.isEmpty()) throw new IllegalArgumentException("a run needs identity tags to be found again");
     identity.forEach((k, v) -> checkIdentity(k, v));
     Map<String, String> all = new LinkedHashMap<>(tags == null ? Map.of() : tags);
@@ -208,9 +219,12 @@ public final class MlflowTracker implements Tracker, AutoCloseable {
     all.forEach(this::checkTag);
     String filter = filter(identity);
     // Find and create are one retried unit: a create whose answer was lost is found by the retry.
+    java.util.concurrent.atomic.AtomicInteger attempt = new java.util.concurrent.atomic.AtomicInteger();
     return call("find or create run " + identity, () -> {
-      Page<Service.Run> page = client.searchRuns(List.of(experimentId), filter, ViewType.ACTIVE_ONLY, 1, List.of("attributes.start_time ASC"));
-      for (Service.Run r : page.getItems()) {
+      List<Service.Run> found = searchFirst || attempt.getAndIncrement() > 0
+          ? client.searchRuns(List.of(experimentId), filter, ViewType.ACTIVE_ONLY, 1, List.of("attributes.start_time ASC")).getItems()
+          : List.of();
+      for (Service.Run r : found) {
         String id = r.getInfo().getRunId();
         client.sendPost("runs/update", JSON.createObjectNode().put("run_id", id).put("status", "RUNNING").toString());
         Map<String, Long> steps = new HashMap<>();
@@ -261,6 +275,37 @@ public final class MlflowTracker implements Tracker, AutoCloseable {
   /** Params in log-batch calls of at most 100 (the server's limit). Re-logging an equal value is a no-op. */
   @Override
   public void logParams(String runId, Map<String, String> params) throws IOException {
+    List<Param> all = checkedParams(params);
+    for (int i = 0; i < all.size(); i += MAX_PARAMS_PER_BATCH) {
+      List<Param> chunk = all.subList(i, Math.min(all.size(), i + MAX_PARAMS_PER_BATCH));
+      call("log params of run " + runId, () -> {
+        client.logBatch(runId, List.of(), chunk, List.of());
+        return null;
+      });
+    }
+  }
+
+  /** One log-batch call when both fit in one request (the server's limits), else params then metrics. */
+  @Override
+  public void logBatch(String runId, Map<String, String> params, List<Metric> metrics) throws IOException {
+    if (params.size() > MAX_PARAMS_PER_BATCH || params.size() + metrics.size() > MAX_METRICS_PER_BATCH) {
+      Tracker.super.logBatch(runId, params, metrics);
+      return;
+    }
+    List<Param> ps = checkedParams(params);
+    for (Metric p : metrics) checkName("metric name", p.name());
+    Map<String, Long> last = lastSteps(runId);
+    Map<String, Long> newLast = new HashMap<>();
+    List<Service.Metric> fresh = fresh(metrics, last, newLast);
+    if (ps.isEmpty() && fresh.isEmpty()) return;
+    call("log params and metrics of run " + runId, () -> {
+      client.logBatch(runId, fresh, ps, List.of());
+      return null;
+    });
+    newLast.forEach((k, v) -> last.merge(k, v, Math::max));
+  }
+
+  private List<Param> checkedParams(Map<String, String> params) {
     List<Param> all = new ArrayList<>();
     params.forEach(
         (k, v) -> {
@@ -272,13 +317,7 @@ public final class MlflowTracker implements Tracker, AutoCloseable {
           scrubber.check("param", k, v);
           all.add(Param.newBuilder().setKey(k).setValue(v).build());
         });
-    for (int i = 0; i < all.size(); i += MAX_PARAMS_PER_BATCH) {
-      List<Param> chunk = all.subList(i, Math.min(all.size(), i + MAX_PARAMS_PER_BATCH));
-      call("log params of run " + runId, () -> {
-        client.logBatch(runId, List.of(), chunk, List.of());
-        return null;
-      });
-    }
+    return all;
   }
 
   /** Sets tags on an existing run (checked like params). */
@@ -304,14 +343,8 @@ public final class MlflowTracker implements Tracker, AutoCloseable {
   public void logMetrics(String runId, List<Metric> points) throws IOException {
     for (Metric p : points) checkName("metric name", p.name());
     Map<String, Long> last = lastSteps(runId);
-    List<Service.Metric> fresh = new ArrayList<>();
     Map<String, Long> newLast = new HashMap<>();
-    for (Metric p : points) {
-      long seen = Math.max(last.getOrDefault(p.name(), Long.MIN_VALUE), newLast.getOrDefault(p.name(), Long.MIN_VALUE));
-      if (p.step() <= seen) continue;
-      newLast.put(p.name(), p.step());
-      fresh.add(Service.Metric.newBuilder().setKey(p.name()).setValue(p.value()).setStep(p.step()).setTimestamp(p.timestampMillis()).build());
-    }
+    List<Service.Metric> fresh = fresh(points, last, newLast);
     for (int i = 0; i < fresh.size(); i += MAX_METRICS_PER_BATCH) {
       List<Service.Metric> chunk = fresh.subList(i, Math.min(fresh.size(), i + MAX_METRICS_PER_BATCH));
       call("log metrics of run " + runId, () -> {
@@ -320,6 +353,18 @@ public final class MlflowTracker implements Tracker, AutoCloseable {
       });
     }
     newLast.forEach((k, v) -> last.merge(k, v, Math::max));
+  }
+
+  /** The points above the highest step the run has per metric ({@code last}); {@code newLast} collects the new highs. */
+  private static List<Service.Metric> fresh(List<Metric> points, Map<String, Long> last, Map<String, Long> newLast) {
+    List<Service.Metric> fresh = new ArrayList<>();
+    for (Metric p : points) {
+      long seen = Math.max(last.getOrDefault(p.name(), Long.MIN_VALUE), newLast.getOrDefault(p.name(), Long.MIN_VALUE));
+      if (p.step() <= seen) continue;
+      newLast.put(p.name(), p.step());
+      fresh.add(Service.Metric.newBuilder().setKey(p.name()).setValue(p.value()).setStep(p.step()).setTimestamp(p.timestampMillis()).build());
+    }
+    return fresh;
   }
 
   private Map<String, Long> lastSteps(String runId) throws IOException {

@@ -57,6 +57,51 @@ class MlflowTrackerTest {
     }
   }
 
+  /**
+   * A cached node's run in three calls: create without a search, one log-batch with params and metrics,
+   * finish. A create whose answer is lost (the server made the run, then a 503) is found by the retry's
+   * search instead of being made twice.
+   */
+  @Test
+  void newRunSkipsTheSearchButItsRetryFindsALostCreate() throws Exception {
+    List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AtomicInteger creates = new AtomicInteger();
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    String run = "{\"info\":{\"run_id\":\"r-made\",\"experiment_id\":\"1\",\"status\":\"RUNNING\",\"artifact_uri\":\"file:///x\"},"
+        + "\"data\":{}}";
+    server.createContext("/api/2.0/mlflow/", ex -> {
+      String path = ex.getRequestURI().getPath().substring("/api/2.0/mlflow/".length());
+      calls.add(path);
+      int status = 200;
+      String body = "{}";
+      switch (path) {
+        case "runs/create" -> {
+          creates.incrementAndGet();
+          status = 503; // made, but the answer is lost
+          body = "{\"error_code\":\"TEMPORARILY_UNAVAILABLE\",\"message\":\"lost\"}";
+        }
+        case "runs/search" -> body = creates.get() > 0 ? "{\"runs\":[" + run + "]}" : "{}";
+        default -> {}
+      }
+      byte[] b = body.getBytes(StandardCharsets.UTF_8);
+      ex.sendResponseHeaders(status, b.length);
+      ex.getResponseBody().write(b);
+      ex.close();
+    });
+    server.start();
+    try (MlflowTracker t = new MlflowTracker(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), Map.of(), null, "t", FAST)) {
+      String id = t.newRun("1", Map.of(Tracker.CELL_KEY, "k1"), "node", Map.of());
+      assertEquals("r-made", id, "the retry found the run its lost create made");
+      assertEquals(1, creates.get(), "created once");
+      assertEquals("runs/create", calls.get(0), "no search before the first create");
+      calls.clear();
+      t.logBatch(id, Map.of("lr", "0.1", "model", "mlp"), List.of(Tracker.Metric.now("val_loss", 0.5, 3)));
+      assertEquals(List.of("runs/log-batch"), calls, "params and metrics in one call");
+    } finally {
+      server.stop(0);
+    }
+  }
+
   @Test
   void aServerThatIsNotMlflowIsBadInputWithOneLine() throws Exception {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

@@ -57,6 +57,22 @@ public interface Tracker {
    */
   String run(String experimentId, Map<String, String> identity, String runName, Map<String, String> tags) throws IOException;
 
+  /**
+   * A new run, for a caller that has just searched and knows none with {@code identity} exists (the
+   * cached nodes of a new execution): a server may skip the search of {@link #run} on the first
+   * attempt. The default is {@link #run}.
+   */
+  default String newRun(String experimentId, Map<String, String> identity, String runName, Map<String, String> tags)
+      throws IOException {
+    return run(experimentId, identity, runName, tags);
+  }
+
+  /** Params and metrics of a run together: a server may take both in one call. */
+  default void logBatch(String runId, Map<String, String> params, List<Metric> metrics) throws IOException {
+    if (!params.isEmpty()) logParams(runId, params);
+    if (!metrics.isEmpty()) logMetrics(runId, metrics);
+  }
+
   /** The active runs of the experiment whose tags include every entry of {@code tags}, oldest first. */
   List<RunView> findRuns(String experimentId, Map<String, String> tags) throws IOException;
 
