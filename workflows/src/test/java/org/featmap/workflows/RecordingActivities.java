@@ -79,6 +79,24 @@ class RecordingActivities implements StageActivities, SweepActivities {
   }
 
   @Override
+  public String openExecutionRunAlone(org.featmap.core.contract.SweepRequest request, String executionId) {
+    executions.add(executionId);
+    return "run-" + executionId;
+  }
+
+  /** What recordCachedNodes was given: sweep run id -> the node ids its bits name. */
+  final Map<String, List<String>> cachedRecords = new java.util.concurrent.ConcurrentHashMap<>();
+
+  @Override
+  public void recordCachedNodes(org.featmap.core.contract.SweepRequest request, String runId, String cachedNodes) {
+    var nodes = org.featmap.core.graph.Planner.plan(request.config(), request.fingerprints()).nodes();
+    java.util.BitSet bits = org.featmap.core.contract.CachedNodes.decode(cachedNodes);
+    List<String> ids = new ArrayList<>();
+    for (int i = bits.nextSetBit(0); i >= 0; i = bits.nextSetBit(i + 1)) ids.add(nodes.get(i).id());
+    cachedRecords.put(runId, ids);
+  }
+
+  @Override
   public void closeSweepRun(String runId, SweepStatus status) {}
 
   /** The report's input lists, as the real activity would write them (serialised the same way). */

@@ -148,6 +148,30 @@ class SweepWorkflowTest {
     assertEquals(g.nodes().size(), s.total(SweepStatus.StageCount::cached));
   }
 
+  /**
+   * Issue #13 (relaunch): the nodes found cached are handed to recordCachedNodes, by their place in the
+   * plan, beside the sweep; the execution's run is opened without them and every other node still runs.
+   */
+  @Test
+  void cachedNodesAreRecordedBesideTheSweep(TestWorkflowEnvironment env, Worker worker) throws Exception {
+    ExperimentGraph g = Planner.plan(config());
+    Set<String> shared = new HashSet<>();
+    Set<String> sharedIds = new HashSet<>();
+    for (Node n : g.nodes())
+      if (n.cell() == null && !n.stage().id().equals("report")) {
+        shared.add(n.stage().id() + "/" + n.key());
+        sharedIds.add(n.id());
+      }
+    RecordingActivities acts = new RecordingActivities(Set.of(), shared);
+    SweepStatus s = runSweep(env, worker, acts, "sweep-cached-tracked", true);
+    assertTrue(s.failures().isEmpty(), s.failures().toString());
+    String run = "run-" + acts.executions.get(0);
+    assertEquals(sharedIds, new HashSet<>(acts.cachedRecords.get(run)), "exactly the cached nodes, recorded on this execution's run");
+    assertEquals(g.nodes().size() - shared.size(), acts.calls.size(), "the other nodes ran");
+    WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory("sweep-cached-tracked"), SweepWorkflowImpl.class,
+        CellWorkflowImpl.class);
+  }
+
   @Test
   void historyReplaysDeterministically(TestWorkflowEnvironment env, Worker worker) throws Exception {
     RecordingActivities acts = new RecordingActivities(Set.of("train/D/direct/convnext/feat2/grayscale/mlp"), Set.of());

@@ -107,8 +107,69 @@ public final class SweepActivitiesImpl implements SweepActivities {
     }
   }
 
-  /** The activity's work, callable without Temporal (tests). */
+  @Override
+  public String openExecutionRunAlone(SweepRequest request, String executionId) {
+    try {
+      return openExecutionRun(tracker, request, executionId, false);
+    } catch (org.featmap.activities.tracking.MlflowApiException e) {
+      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(e.getMessage(), "TrackingRefused");
+    } catch (IOException e) {
+      throw Activity.wrap(e);
+    }
+  }
+
+  @Override
+  public void recordCachedNodes(SweepRequest request, String runId, String cachedNodes) {
+    var ctx = Activity.getExecutionContext();
+    try {
+      SweepConfig cfg = request.config();
+      ExperimentGraph graph = Planner.plan(cfg, request.fingerprints());
+      java.util.BitSet cached = org.featmap.core.contract.CachedNodes.decode(cachedNodes);
+      recordCachedNodes(tracker, cfg, graph, runId, "of sweep run " + runId, cached::get, ctx::heartbeat);
+    } catch (org.featmap.activities.tracking.MlflowApiException e) {
+      throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(e.getMessage(), "TrackingRefused");
+    } catch (IOException e) {
+      throw Activity.wrap(e);
+    }
+  }
+
+  /**
+   * The nodes cached in this execution (by their index in the plan) as child runs linked to their computing
+   * runs, and a cached report's files on the sweep run. Idempotent: nodes that have their run already are skipped.
+   */
+  public static void recordCachedNodes(Tracker tracker, SweepConfig cfg, ExperimentGraph graph, String run, String ofRun,
+      java.util.function.IntPredicate cached, java.util.function.IntConsumer progress) throws IOException {
+    String sweep = cfg.sweep().name();
+    List<NodeTask> tasks = new ArrayList<>();
+    Node report = null;
+    List<Node> nodes = graph.nodes();
+    for (int i = 0; i < nodes.size(); i++) {
+      if (!cached.test(i)) continue;
+      Node n = nodes.get(i);
+      tasks.add(new NodeTask(sweep, run, n.id(), n.stage().id(), n.key(), ContentKeys.canonicalJson(n.params()), List.of(),
+          cfg.sweep().store()));
+      if (n.stage() == Stage.REPORT) report = n;
+    }
+    long t0 = System.nanoTime();
+    int made = NodeRuns.recordCached(tracker, tasks, progress);
+    if (made > 0) LOG.info("{}: recorded {} cached nodes as runs {} in {} ms", sweep, made, ofRun, (System.nanoTime() - t0) / 1_000_000);
+    if (report != null) {
+      Path tmp = Files.createTempDirectory("featmap-sweep-report");
+      try (ArtifactStore store = Stores.open(cfg.sweep().store())) {
+        uploadReport(tracker, store, report, run, tmp.resolve("report"));
+      } finally {
+        LocalArtifactStore.deleteTree(tmp);
+      }
+    }
+  }
+
+  /** The activity's work, callable without Temporal (tests): the run, with the cached nodes recorded. */
   public static String openExecutionRun(Tracker tracker, SweepRequest request, String executionId) throws IOException {
+    return openExecutionRun(tracker, request, executionId, true);
+  }
+
+  /** The execution's run; {@code withCached}: also the nodes already in the store (sweeps before "cached-runs-async"). */
+  static String openExecutionRun(Tracker tracker, SweepRequest request, String executionId, boolean withCached) throws IOException {
     SweepConfig cfg = request.config();
     String sweep = cfg.sweep().name();
     String configHash = configHash(cfg);
@@ -157,26 +218,17 @@ public final class SweepActivitiesImpl implements SweepActivities {
       Files.writeString(planJson, CONFIG_KEYS.writerWithDefaultPrettyPrinter().writeValueAsString(plan));
       tracker.logArtifact(run, null, planJson);
 
-      // The nodes already in the store: cached in this execution, listed as child runs linked to their computing runs.
-      List<NodeTask> cached = new ArrayList<>();
-      Node report = null;
-      try (ArtifactStore store = Stores.open(cfg.sweep().store())) {
-        // the launch's cache check (manifests and a listing per stage, in parallel), not a manifest GET per node in turn
-        List<String> stageKeys = graph.nodes().stream().map(n -> n.stage().id() + "/" + n.key()).toList();
-        Set<String> hits = new HashSet<>();
-        int parallel = store instanceof LocalArtifactStore ? 4 : LOOKUP_PARALLEL;
-        for (CacheCheck.Verdict v : CacheCheck.check(store, stageKeys, parallel, (done, total, ckpt) -> {}))
-          if (v.outcome() == CacheCheck.Outcome.HIT) hits.add(v.stageKey());
-        for (Node n : graph.nodes()) {
-          if (!hits.contains(n.stage().id() + "/" + n.key())) continue;
-          cached.add(new NodeTask(sweep, run, n.id(), n.stage().id(), n.key(), ContentKeys.canonicalJson(n.params()), List.of(),
-              cfg.sweep().store()));
-          if (n.stage() == Stage.REPORT) report = n;
+      if (withCached) {
+        // older sweeps: the nodes already in the store, found here, recorded before the sweep goes on
+        Set<Integer> hits = new HashSet<>();
+        try (ArtifactStore store = Stores.open(cfg.sweep().store())) {
+          // the launch's cache check (manifests and a listing per stage, in parallel), not a manifest GET per node in turn
+          List<String> stageKeys = graph.nodes().stream().map(n -> n.stage().id() + "/" + n.key()).toList();
+          int parallel = store instanceof LocalArtifactStore ? 4 : LOOKUP_PARALLEL;
+          List<CacheCheck.Verdict> verdicts = CacheCheck.check(store, stageKeys, parallel, (done, total, ckpt) -> {});
+          for (int i = 0; i < verdicts.size(); i++) if (verdicts.get(i).outcome() == CacheCheck.Outcome.HIT) hits.add(i);
         }
-        long t0 = System.nanoTime();
-        int made = NodeRuns.recordCached(tracker, cached);
-        if (made > 0) LOG.info("{}: recorded {} cached nodes as runs of execution {} in {} ms", sweep, made, executionId, (System.nanoTime() - t0) / 1_000_000);
-        if (report != null) uploadReport(tracker, store, report, run, tmp.resolve("report"));
+        recordCachedNodes(tracker, cfg, graph, run, "of execution " + executionId, hits::contains, done -> {});
       }
     } finally {
       LocalArtifactStore.deleteTree(tmp);

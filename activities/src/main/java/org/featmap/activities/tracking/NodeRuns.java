@@ -71,6 +71,11 @@ public final class NodeRuns {
    * calls per node that has no run in this execution yet (create, log-batch, finish).
    */
   public static int recordCached(Tracker t, List<NodeTask> tasks) throws IOException {
+    return recordCached(t, tasks, done -> {});
+  }
+
+  /** The same, telling {@code progress} how many nodes are recorded so far (the activity's heartbeat). */
+  public static int recordCached(Tracker t, List<NodeTask> tasks, java.util.function.IntConsumer progress) throws IOException {
     if (tasks.isEmpty()) return 0;
     RunView sweep = t.getRun(tasks.get(0).sweepRunId());
     java.util.Set<String> present = new java.util.HashSet<>();
@@ -84,9 +89,11 @@ public final class NodeRuns {
     try {
       List<java.util.concurrent.Future<String>> done = new ArrayList<>();
       for (NodeTask task : todo) done.add(pool.submit(() -> recordCached(t, sweep, task, computing.get(task.key()))));
+      int recorded = 0;
       for (java.util.concurrent.Future<String> f : done) {
         try {
           f.get();
+          progress.accept(++recorded);
         } catch (java.util.concurrent.ExecutionException e) {
           if (e.getCause() instanceof IOException io) throw io;
           if (e.getCause() instanceof RuntimeException re) throw re;

@@ -21,6 +21,21 @@ public interface SweepActivities {
   String openExecutionRun(SweepRequest request, String executionId);
 
   /**
+   * The same run without the cached nodes (sweeps from "cached-runs-async" on): those are recorded by
+   * {@link #recordCachedNodes} while the sweep goes on.
+   */
+  @ActivityMethod(name = "openExecutionRunAlone")
+  String openExecutionRunAlone(SweepRequest request, String executionId);
+
+  /**
+   * Records the nodes this execution found cached ({@code cachedNodes}: {@link CachedNodes}, over the
+   * request's plan) as child runs of {@code runId} linked to their computing runs, heartbeating its
+   * progress; nodes that have their run already are skipped, so a retry goes on where it stopped.
+   */
+  @ActivityMethod(name = "recordCachedNodes")
+  void recordCachedNodes(SweepRequest request, String runId, String cachedNodes);
+
+  /**
    * Before execution runs (kept for sweeps started by older code, which replay it): one sweep run per
    * config, found again by a cellKey tag, so a new execution reused it.
    */
