@@ -2,8 +2,9 @@
 # The benchmark harness: every figure against its anchor measured in the same run (Python with
 # PyTorch / Pillow / numpy / scikit-image on the same cores), printed as a ratio. Needs the Python
 # packages of python/requirements-bench.txt (torch 2.7.1 from PyPI, not Debian's python3-torch).
-# Usage: bench/run.sh [images|extract|train|metrics|decoder|recon|orchestration|checkpoint|store ...]   (default: all but store)
+# Usage: bench/run.sh [images|extract|train|metrics|decoder|recon|orchestration|checkpoint|store|tracking ...]   (default: all but store)
 # store needs infra/local's S3 server: infra/local/s3.sh start; eval "$(infra/local/env.sh)"; bench/run.sh store
+# tracking needs infra/local's MLflow: infra/local/services.sh start; bench/run.sh tracking   (not part of 'all')
 #        bench/run.sh papertoy   (the paper grid at toy size, tens of minutes: not part of 'all')
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
