@@ -16,56 +16,58 @@ import java.nio.file.StandardCopyOption;
  * {@code .tmp}, which the feature-store writer's cleanup knows.
  */
 public final class AtomicFiles {
-  private AtomicFiles() {}
+    private AtomicFiles() {}
 
-  /** Writes the content to a stream. */
-  @FunctionalInterface
-  public interface StreamBody {
-    void write(OutputStream out) throws IOException;
-  }
-
-  /** Writes the content to a file of its own (for writers that open a path, e.g. Arrow's or Jackson's). */
-  @FunctionalInterface
-  public interface FileBody {
-    void write(Path tmp) throws IOException;
-  }
-
-  /** The temporary sibling a write of {@code file} goes through. */
-  public static Path temporary(Path file) {
-    return file.resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid() + "." + Thread.currentThread().getId() + ".tmp");
-  }
-
-  public static void write(Path file, StreamBody body) throws IOException {
-    writeVia(file, tmp -> {
-      try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp))) {
-        body.write(os);
-      }
-    });
-  }
-
-  public static void writeVia(Path file, FileBody body) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null && !Files.isDirectory(parent)) Files.createDirectories(parent);
-    Path tmp = temporary(file);
-    try {
-      body.write(tmp);
-      publish(tmp, file);
-    } catch (IOException | RuntimeException e) { // not in a finally: a successful write costs no extra file-system call
-      Files.deleteIfExists(tmp);
-      throw e;
+    /** Writes the content to a stream. */
+    @FunctionalInterface
+    public interface StreamBody {
+        void write(OutputStream out) throws IOException;
     }
-  }
 
-  public static void writeBytes(Path file, byte[] bytes) throws IOException {
-    write(file, out -> out.write(bytes));
-  }
+    /** Writes the content to a file of its own (for writers that open a path, e.g. Arrow's or Jackson's). */
+    @FunctionalInterface
+    public interface FileBody {
+        void write(Path tmp) throws IOException;
+    }
 
-  public static void writeString(Path file, String text) throws IOException {
-    writeBytes(file, text.getBytes(StandardCharsets.UTF_8));
-  }
+    /** The temporary sibling a write of {@code file} goes through. */
+    public static Path temporary(Path file) {
+        return file.resolveSibling("." + file.getFileName() + "."
+                + ProcessHandle.current().pid() + "." + Thread.currentThread().getId() + ".tmp");
+    }
 
-  /** Renames {@code tmp} (a file, or a folder over a missing target) to {@code target} atomically, replacing a file. */
-  public static void publish(Path tmp, Path target) throws IOException {
-    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
+    public static void write(Path file, StreamBody body) throws IOException {
+        writeVia(file, tmp -> {
+            try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp))) {
+                body.write(os);
+            }
+        });
+    }
+
+    public static void writeVia(Path file, FileBody body) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) Files.createDirectories(parent);
+        Path tmp = temporary(file);
+        try {
+            body.write(tmp);
+            publish(tmp, file);
+        } catch (IOException
+                | RuntimeException e) { // not in a finally: a successful write costs no extra file-system call
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+    }
+
+    public static void writeBytes(Path file, byte[] bytes) throws IOException {
+        write(file, out -> out.write(bytes));
+    }
+
+    public static void writeString(Path file, String text) throws IOException {
+        writeBytes(file, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Renames {@code tmp} (a file, or a folder over a missing target) to {@code target} atomically, replacing a file. */
+    public static void publish(Path tmp, Path target) throws IOException {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
 }

@@ -16,29 +16,29 @@ import java.util.function.UnaryOperator;
  * for the CPU and the test fails; a stage that bypasses this class is caught by {@code NoHardCodedDeviceTest}.
  */
 public final class ComputeDevice {
-  private static volatile UnaryOperator<Device> hook = UnaryOperator.identity();
+    private static volatile UnaryOperator<Device> hook = UnaryOperator.identity();
 
-  private ComputeDevice() {}
+    private ComputeDevice() {}
 
-  /** The device to allocate on for a request of {@code requested} (itself, unless a test intercepts). */
-  public static Device resolve(Device requested) {
-    return hook.apply(Objects.requireNonNull(requested, "device"));
-  }
+    /** The device to allocate on for a request of {@code requested} (itself, unless a test intercepts). */
+    public static Device resolve(Device requested) {
+        return hook.apply(Objects.requireNonNull(requested, "device"));
+    }
 
-  /** A base manager on {@code device}. */
-  public static NDManager manager(Device device) {
-    return NDManager.newBaseManager(resolve(device), "PyTorch");
-  }
+    /** A base manager on {@code device}. */
+    public static NDManager manager(Device device) {
+        return NDManager.newBaseManager(resolve(device), "PyTorch");
+    }
 
-  /** An empty DJL model on {@code device}. */
-  public static Model model(String name, Device device) {
-    return Model.newInstance(name, resolve(device), "PyTorch");
-  }
+    /** An empty DJL model on {@code device}. */
+    public static Model model(String name, Device device) {
+        return Model.newInstance(name, resolve(device), "PyTorch");
+    }
 
-  /** Tests only: routes every request through {@code h} until the returned handle is closed. */
-  public static AutoCloseable intercept(UnaryOperator<Device> h) {
-    UnaryOperator<Device> before = hook;
-    hook = Objects.requireNonNull(h);
-    return () -> hook = before;
-  }
+    /** Tests only: routes every request through {@code h} until the returned handle is closed. */
+    public static AutoCloseable intercept(UnaryOperator<Device> h) {
+        UnaryOperator<Device> before = hook;
+        hook = Objects.requireNonNull(h);
+        return () -> hook = before;
+    }
 }

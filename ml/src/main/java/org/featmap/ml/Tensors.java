@@ -17,46 +17,46 @@ import java.nio.FloatBuffer;
  * the wrapper is still reachable owns libtorch memory and is safe.
  */
 public final class Tensors {
-  private Tensors() {}
+    private Tensors() {}
 
-  public static NDArray owned(NDManager m, float[] data, Shape shape) {
-    return owned(m, FloatBuffer.wrap(data), shape, DataType.FLOAT32);
-  }
-
-  public static NDArray owned(NDManager m, Buffer data, Shape shape) {
-    return owned(m, data, shape, DataType.FLOAT32);
-  }
-
-  public static NDArray owned(NDManager m, Buffer data, Shape shape, DataType type) {
-    NDArray wrapped = m.create(data, shape, type);
-    try {
-      return wrapped.duplicate();
-    } finally {
-      Reference.reachabilityFence(wrapped);
-      Reference.reachabilityFence(data);
-      wrapped.close();
+    public static NDArray owned(NDManager m, float[] data, Shape shape) {
+        return owned(m, FloatBuffer.wrap(data), shape, DataType.FLOAT32);
     }
-  }
 
-  /**
-   * A 0-dim float32 tensor that owns its memory, for arithmetic with a constant on a path autograd
-   * records. DJL's {@code mul(Number)}, {@code div(Number)}, {@code maximum(Number)} wrap the number
-   * in a tensor over a direct buffer and close it right after the op; mul, div and maximum save that
-   * tensor for backward, which then reads freed memory once the GC has run (run-to-run differences and
-   * NaN in training; AutogradLifetimeTest). add/sub by a Number are safe (nothing saved), as is any
-   * Number op outside a gradient collector.
-   */
-  public static NDArray scalar(NDManager m, float value) {
-    return owned(m, new float[] {value}, new Shape());
-  }
+    public static NDArray owned(NDManager m, Buffer data, Shape shape) {
+        return owned(m, data, shape, DataType.FLOAT32);
+    }
 
-  /** x · v with v as an owned scalar: safe on a path autograd records (see {@link #scalar}). */
-  public static NDArray mul(NDArray x, float v) {
-    return x.mul(scalar(x.getManager(), v));
-  }
+    public static NDArray owned(NDManager m, Buffer data, Shape shape, DataType type) {
+        NDArray wrapped = m.create(data, shape, type);
+        try {
+            return wrapped.duplicate();
+        } finally {
+            Reference.reachabilityFence(wrapped);
+            Reference.reachabilityFence(data);
+            wrapped.close();
+        }
+    }
 
-  /** x / v with v as an owned scalar: safe on a path autograd records (see {@link #scalar}). */
-  public static NDArray div(NDArray x, float v) {
-    return x.div(scalar(x.getManager(), v));
-  }
+    /**
+     * A 0-dim float32 tensor that owns its memory, for arithmetic with a constant on a path autograd
+     * records. DJL's {@code mul(Number)}, {@code div(Number)}, {@code maximum(Number)} wrap the number
+     * in a tensor over a direct buffer and close it right after the op; mul, div and maximum save that
+     * tensor for backward, which then reads freed memory once the GC has run (run-to-run differences and
+     * NaN in training; AutogradLifetimeTest). add/sub by a Number are safe (nothing saved), as is any
+     * Number op outside a gradient collector.
+     */
+    public static NDArray scalar(NDManager m, float value) {
+        return owned(m, new float[] {value}, new Shape());
+    }
+
+    /** x · v with v as an owned scalar: safe on a path autograd records (see {@link #scalar}). */
+    public static NDArray mul(NDArray x, float v) {
+        return x.mul(scalar(x.getManager(), v));
+    }
+
+    /** x / v with v as an owned scalar: safe on a path autograd records (see {@link #scalar}). */
+    public static NDArray div(NDArray x, float v) {
+        return x.div(scalar(x.getManager(), v));
+    }
 }

@@ -7,12 +7,12 @@ package org.featmap.ml;
  * from a Java generator, DecoderModel.reinitialize); keep it that way or take the lock.
  */
 public final class TorchRandom {
-  public static final Object LOCK = new Object();
+    public static final Object LOCK = new Object();
 
-  private TorchRandom() {}
+    private TorchRandom() {}
 
-  /** Reseeds the engine's generators; call only while holding {@link #LOCK}. */
-  public static void seed(long seed) {
-    ai.djl.pytorch.jni.JniUtils.setSeed(seed);
-  }
+    /** Reseeds the engine's generators; call only while holding {@link #LOCK}. */
+    public static void seed(long seed) {
+        ai.djl.pytorch.jni.JniUtils.setSeed(seed);
+    }
 }

@@ -18,31 +18,35 @@ import org.featmap.core.store.NodeManifest;
  * sweep so the summary counts them. Only the stages that record such failures are read.
  */
 final class ItemFailures {
-  private ItemFailures() {}
+    private ItemFailures() {}
 
-  static final List<Stage> STAGES = List.of(Stage.MANIPULATE, Stage.EDIT, Stage.EXTRACT);
+    static final List<Stage> STAGES = List.of(Stage.MANIPULATE, Stage.EDIT, Stage.EXTRACT);
 
-  /** node id → its recorded per-file failures (nodes without any are left out). */
-  static Map<String, List<String>> read(ArtifactStore store, ExperimentGraph g) throws java.io.IOException {
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    for (Stage st : STAGES)
-      for (Node n : g.ofStage(st)) {
-        Optional<NodeManifest> m = store.manifest(st.id(), n.key());
-        if (m.isPresent() && !m.get().failures().isEmpty()) out.put(n.id(), m.get().failures());
-      }
-    return out;
-  }
-
-  /** Prints the grouped lines and returns the number of failed files (0 when the store cannot be read). */
-  static int print(SweepConfig cfg, ExperimentGraph g) {
-    try (ArtifactStore store = Stores.open(cfg.sweep().store())) {
-      Map<String, List<String>> byNode = read(store, g);
-      FailureSummary.itemLines(byNode, "the nodes' manifest.json under " + cfg.sweep().store()).forEach(System.out::println);
-      byNode.forEach((node, lines) -> lines.forEach(l -> SummaryLog.LOG.info("file failed in {}: {}", node, l)));
-      return byNode.values().stream().mapToInt(List::size).sum();
-    } catch (java.io.IOException | RuntimeException e) {
-      System.out.println("per-file failures: not read (" + e.getMessage() + ")");
-      return 0;
+    /** node id → its recorded per-file failures (nodes without any are left out). */
+    static Map<String, List<String>> read(ArtifactStore store, ExperimentGraph g) throws java.io.IOException {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (Stage st : STAGES)
+            for (Node n : g.ofStage(st)) {
+                Optional<NodeManifest> m = store.manifest(st.id(), n.key());
+                if (m.isPresent() && !m.get().failures().isEmpty())
+                    out.put(n.id(), m.get().failures());
+            }
+        return out;
     }
-  }
+
+    /** Prints the grouped lines and returns the number of failed files (0 when the store cannot be read). */
+    static int print(SweepConfig cfg, ExperimentGraph g) {
+        try (ArtifactStore store = Stores.open(cfg.sweep().store())) {
+            Map<String, List<String>> byNode = read(store, g);
+            FailureSummary.itemLines(
+                            byNode,
+                            "the nodes' manifest.json under " + cfg.sweep().store())
+                    .forEach(System.out::println);
+            byNode.forEach((node, lines) -> lines.forEach(l -> SummaryLog.LOG.info("file failed in {}: {}", node, l)));
+            return byNode.values().stream().mapToInt(List::size).sum();
+        } catch (java.io.IOException | RuntimeException e) {
+            System.out.println("per-file failures: not read (" + e.getMessage() + ")");
+            return 0;
+        }
+    }
 }

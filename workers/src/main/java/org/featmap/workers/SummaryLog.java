@@ -10,15 +10,18 @@ import org.slf4j.LoggerFactory;
  * summary of {@link FailureSummary}.
  */
 final class SummaryLog {
-  private SummaryLog() {}
+    private SummaryLog() {}
 
-  static final Logger LOG = LoggerFactory.getLogger("featmap.summary");
+    static final Logger LOG = LoggerFactory.getLogger("featmap.summary");
 
-  static void record(SweepStatus s, int failedFiles) {
-    s.failures().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
-        .forEach(e -> LOG.info("node {}: {}", e.getKey(), e.getValue()));
-    String file = Featmap.logFile();
-    if (file != null && (!s.failures().isEmpty() || failedFiles > 0) && java.nio.file.Files.exists(java.nio.file.Path.of(file)))
-      System.out.println("every node's reason and the stack traces: " + file);
-  }
+    static void record(SweepStatus s, int failedFiles) {
+        s.failures().entrySet().stream()
+                .sorted(java.util.Map.Entry.comparingByKey())
+                .forEach(e -> LOG.info("node {}: {}", e.getKey(), e.getValue()));
+        String file = Featmap.logFile();
+        if (file != null
+                && (!s.failures().isEmpty() || failedFiles > 0)
+                && java.nio.file.Files.exists(java.nio.file.Path.of(file)))
+            System.out.println("every node's reason and the stack traces: " + file);
+    }
 }

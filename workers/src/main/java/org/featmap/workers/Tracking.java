@@ -9,24 +9,26 @@ import org.featmap.core.tracking.Tracker;
  * MLflow, is bad input (IllegalArgumentException, exit 2) naming the URI, where it came from and the call tried.
  */
 record Tracking(Tracker tracker, String message) {
-  /** @param configUri the config's tracking.mlflow, or null (a worker has no config) */
-  static Tracking choose(String flag, String configUri) {
-    String uri = flag;
-    String from = "--mlflow";
-    if (uri == null || uri.isBlank()) {
-      uri = System.getenv("MLFLOW_TRACKING_URI");
-      from = "MLFLOW_TRACKING_URI";
+    /** @param configUri the config's tracking.mlflow, or null (a worker has no config) */
+    static Tracking choose(String flag, String configUri) {
+        String uri = flag;
+        String from = "--mlflow";
+        if (uri == null || uri.isBlank()) {
+            uri = System.getenv("MLFLOW_TRACKING_URI");
+            from = "MLFLOW_TRACKING_URI";
+        }
+        if (uri == null || uri.isBlank()) {
+            uri = configUri;
+            from = "tracking.mlflow of the config";
+        }
+        if (uri != null && !uri.isBlank()) return TrackerFactory.mlflow(uri, from);
+        long t0 = System.nanoTime();
+        String[] why = new String[1];
+        LocalMlflow.Server local = LocalMlflow.startIfInstalled(why);
+        if (local == null)
+            return new Tracking(
+                    Tracker.NONE,
+                    "tracking: off (no --mlflow, MLFLOW_TRACKING_URI or tracking.mlflow; " + why[0] + ")");
+        return TrackerFactory.local(local, (System.nanoTime() - t0) / 1e9);
     }
-    if (uri == null || uri.isBlank()) {
-      uri = configUri;
-      from = "tracking.mlflow of the config";
-    }
-    if (uri != null && !uri.isBlank()) return TrackerFactory.mlflow(uri, from);
-    long t0 = System.nanoTime();
-    String[] why = new String[1];
-    LocalMlflow.Server local = LocalMlflow.startIfInstalled(why);
-    if (local == null)
-      return new Tracking(Tracker.NONE, "tracking: off (no --mlflow, MLFLOW_TRACKING_URI or tracking.mlflow; " + why[0] + ")");
-    return TrackerFactory.local(local, (System.nanoTime() - t0) / 1e9);
-  }
 }

@@ -34,88 +34,161 @@ import org.junit.jupiter.api.io.TempDir;
  * asks for the CPU and fails here; one that bypasses ComputeDevice fails {@code NoHardCodedDeviceTest}.
  */
 class StageDeviceTest {
-  static final Device GIVEN = Device.gpu(0);
-  static ClassifyFixture fx;
-  @TempDir Path tmp;
+    static final Device GIVEN = Device.gpu(0);
+    static ClassifyFixture fx;
 
-  @BeforeAll
-  static void fixture() throws Exception {
-    fx = ClassifyFixture.get();
-  }
+    @TempDir
+    Path tmp;
 
-  interface Body {
-    void run() throws Exception;
-  }
-
-  /** Runs {@code body} with the GPU mapped onto the CPU; returns what it asked for. */
-  static List<Device> requests(Body body) throws Exception {
-    List<Device> seen = new CopyOnWriteArrayList<>();
-    try (AutoCloseable h = ComputeDevice.intercept(d -> {
-      seen.add(d);
-      return d.isGpu() ? Device.cpu() : d;
-    })) {
-      body.run();
+    @BeforeAll
+    static void fixture() throws Exception {
+        fx = ClassifyFixture.get();
     }
-    return seen;
-  }
 
-  static void onlyTheGivenDevice(String stage, List<Device> seen) {
-    assertFalse(seen.isEmpty(), stage + " allocated nothing through ComputeDevice");
-    for (Device d : seen) assertEquals(GIVEN, d, stage + " allocated on " + d + ", not on the device it was given");
-  }
+    interface Body {
+        void run() throws Exception;
+    }
 
-  @Test
-  void extract() throws Exception {
-    onlyTheGivenDevice("extract", requests(() -> ExtractStage.run(ExtractOptions.of(ClassifyFixture.CONVNEXT,
-        fx.images.resolve("augmented_test"), tmp.resolve("f")).withLayers(List.of("feat3")).withBatch(8, 512)
-        .withSource("SYNTH", "test", "direct").withRuntime(GIVEN, 1, null))));
-  }
+    /** Runs {@code body} with the GPU mapped onto the CPU; returns what it asked for. */
+    static List<Device> requests(Body body) throws Exception {
+        List<Device> seen = new CopyOnWriteArrayList<>();
+        try (AutoCloseable h = ComputeDevice.intercept(d -> {
+            seen.add(d);
+            return d.isGpu() ? Device.cpu() : d;
+        })) {
+            body.run();
+        }
+        return seen;
+    }
 
-  @Test
-  void train() throws Exception {
-    onlyTheGivenDevice("train", requests(() -> {
-      try (FeatureStoreReader r = FeatureStoreReader.open(fx.trainFeatures.resolve("feat3"))) {
-        TrainOptions o = TrainOptions.defaults(ModelType.MLP, false, "mirror_h", tmp.resolve("c"), tmp.resolve("o"), null)
-            .withMaxEpochs(2).withBatchSize(4).withDevice("gpu0");
-        TrainStage.run(o, r.pairDataset("mirror_h"), Optional.empty(), TrainListener.NONE);
-      }
-    }));
-  }
+    static void onlyTheGivenDevice(String stage, List<Device> seen) {
+        assertFalse(seen.isEmpty(), stage + " allocated nothing through ComputeDevice");
+        for (Device d : seen) assertEquals(GIVEN, d, stage + " allocated on " + d + ", not on the device it was given");
+    }
 
-  @Test
-  void finetune() throws Exception {
-    onlyTheGivenDevice("finetune", requests(() -> ClassifyStages.finetune(new ClassifyStages.FinetuneRun(ClassifyFixture.CONVNEXT,
-        List.of(fx.images.resolve("augmented_train")), tmp.resolve("s"), tmp.resolve("ft"), false, 1, 8, 1e-3, 0.0, 0.1, 0L,
-        GIVEN, Progress.NONE))));
-  }
+    @Test
+    void extract() throws Exception {
+        onlyTheGivenDevice(
+                "extract",
+                requests(() -> ExtractStage.run(ExtractOptions.of(
+                                ClassifyFixture.CONVNEXT, fx.images.resolve("augmented_test"), tmp.resolve("f"))
+                        .withLayers(List.of("feat3"))
+                        .withBatch(8, 512)
+                        .withSource("SYNTH", "test", "direct")
+                        .withRuntime(GIVEN, 1, null))));
+    }
 
-  @Test
-  void reconstruct() throws Exception {
-    onlyTheGivenDevice("reconstruct", requests(() -> {
-      try (FeatureStoreReader s = FeatureStoreReader.open(fx.trainFeatures.resolve("feat3"))) {
-        DecoderTrainStage.run(DecoderOptions.of(fx.images.resolve("augmented_train"), tmp.resolve("dec")).withModel(32, 16)
-            .withTraining(DecoderLoss.L1, 3e-3f, 8, 1, 3L).withValFraction(0.2).withRuntime(1, null, null).withDevice(GIVEN), s);
-      }
-    }));
-  }
+    @Test
+    void train() throws Exception {
+        onlyTheGivenDevice("train", requests(() -> {
+            try (FeatureStoreReader r = FeatureStoreReader.open(fx.trainFeatures.resolve("feat3"))) {
+                TrainOptions o = TrainOptions.defaults(
+                                ModelType.MLP, false, "mirror_h", tmp.resolve("c"), tmp.resolve("o"), null)
+                        .withMaxEpochs(2)
+                        .withBatchSize(4)
+                        .withDevice("gpu0");
+                TrainStage.run(o, r.pairDataset("mirror_h"), Optional.empty(), TrainListener.NONE);
+            }
+        }));
+    }
 
-  @Test
-  void classify() throws Exception {
-    onlyTheGivenDevice("classify", requests(() -> ClassifyStages.classifyCell(new ClassifyStages.ClassifyCell(
-        fx.testFeatures.resolve("feat3"), fx.linear.resolve("model"), null, fx.finetune.resolve("head"), ClassifyFixture.CONVNEXT,
-        "feat3", "mirror_h", "SYNTH", "linear", GIVEN, tmp.resolve("cl"), Progress.NONE))));
-  }
+    @Test
+    void finetune() throws Exception {
+        onlyTheGivenDevice(
+                "finetune",
+                requests(() -> ClassifyStages.finetune(new ClassifyStages.FinetuneRun(
+                        ClassifyFixture.CONVNEXT,
+                        List.of(fx.images.resolve("augmented_train")),
+                        tmp.resolve("s"),
+                        tmp.resolve("ft"),
+                        false,
+                        1,
+                        8,
+                        1e-3,
+                        0.0,
+                        0.1,
+                        0L,
+                        GIVEN,
+                        Progress.NONE))));
+    }
 
-  /** test (decoder reconstructions, feat3 cosine through the eval backbone, LPIPS) and classify_recon on its output. */
-  @Test
-  void testAndClassifyRecon() throws Exception {
-    Path lpips = Path.of("..", "ml", "src", "test", "resources", "lpips", "tiny");
-    Path out = tmp.resolve("test");
-    onlyTheGivenDevice("test", requests(() -> TestCell.run(new TestCell.Options("linear", "SYNTH", "feat3", "mirror_h", 100,
-        fx.testFeatures.resolve("feat3"), fx.images.resolve("augmented_test"), fx.linear.resolve("model"), null, fx.decoder, null,
-        "convnext", ClassifyFixture.CONVNEXT, lpips, GIVEN, out), Progress.NONE)));
-    onlyTheGivenDevice("classify_recon", requests(() -> ReconClassify.run(new ReconClassify.Options(out, fx.images.resolve("augmented_test"),
-        ClassifyFixture.CONVNEXT, fx.finetune.resolve("head"), "convnext", "linear", "SYNTH", "feat3", "mirror_h", 8, GIVEN,
-        tmp.resolve("cr")), Progress.NONE)));
-  }
+    @Test
+    void reconstruct() throws Exception {
+        onlyTheGivenDevice("reconstruct", requests(() -> {
+            try (FeatureStoreReader s = FeatureStoreReader.open(fx.trainFeatures.resolve("feat3"))) {
+                DecoderTrainStage.run(
+                        DecoderOptions.of(fx.images.resolve("augmented_train"), tmp.resolve("dec"))
+                                .withModel(32, 16)
+                                .withTraining(DecoderLoss.L1, 3e-3f, 8, 1, 3L)
+                                .withValFraction(0.2)
+                                .withRuntime(1, null, null)
+                                .withDevice(GIVEN),
+                        s);
+            }
+        }));
+    }
+
+    @Test
+    void classify() throws Exception {
+        onlyTheGivenDevice(
+                "classify",
+                requests(() -> ClassifyStages.classifyCell(new ClassifyStages.ClassifyCell(
+                        fx.testFeatures.resolve("feat3"),
+                        fx.linear.resolve("model"),
+                        null,
+                        fx.finetune.resolve("head"),
+                        ClassifyFixture.CONVNEXT,
+                        "feat3",
+                        "mirror_h",
+                        "SYNTH",
+                        "linear",
+                        GIVEN,
+                        tmp.resolve("cl"),
+                        Progress.NONE))));
+    }
+
+    /** test (decoder reconstructions, feat3 cosine through the eval backbone, LPIPS) and classify_recon on its output. */
+    @Test
+    void testAndClassifyRecon() throws Exception {
+        Path lpips = Path.of("..", "ml", "src", "test", "resources", "lpips", "tiny");
+        Path out = tmp.resolve("test");
+        onlyTheGivenDevice(
+                "test",
+                requests(() -> TestCell.run(
+                        new TestCell.Options(
+                                "linear",
+                                "SYNTH",
+                                "feat3",
+                                "mirror_h",
+                                100,
+                                fx.testFeatures.resolve("feat3"),
+                                fx.images.resolve("augmented_test"),
+                                fx.linear.resolve("model"),
+                                null,
+                                fx.decoder,
+                                null,
+                                "convnext",
+                                ClassifyFixture.CONVNEXT,
+                                lpips,
+                                GIVEN,
+                                out),
+                        Progress.NONE)));
+        onlyTheGivenDevice(
+                "classify_recon",
+                requests(() -> ReconClassify.run(
+                        new ReconClassify.Options(
+                                out,
+                                fx.images.resolve("augmented_test"),
+                                ClassifyFixture.CONVNEXT,
+                                fx.finetune.resolve("head"),
+                                "convnext",
+                                "linear",
+                                "SYNTH",
+                                "feat3",
+                                "mirror_h",
+                                8,
+                                GIVEN,
+                                tmp.resolve("cr")),
+                        Progress.NONE)));
+    }
 }

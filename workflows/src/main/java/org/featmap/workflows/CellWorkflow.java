@@ -12,20 +12,22 @@ import org.featmap.core.contract.NodeTask;
  */
 @WorkflowInterface
 public interface CellWorkflow {
-  @WorkflowMethod
-  CellOutcome run(CellRequest request);
+    @WorkflowMethod
+    CellOutcome run(CellRequest request);
 
-  /**
-   * @param tasks the cell's nodes in topological order
-   * @param deps node id -> ids of the cell's own nodes it waits for
-   * @param cached ids of nodes already committed in the store (not run again)
-   * @param options per-stage activity settings
-   */
-  record CellRequest(List<NodeTask> tasks, Map<String, List<String>> deps, List<String> cached, StageOptions options) {}
+    /**
+     * @param tasks the cell's nodes in topological order
+     * @param deps node id -> ids of the cell's own nodes it waits for
+     * @param cached ids of nodes already committed in the store (not run again)
+     * @param options per-stage activity settings
+     */
+    record CellRequest(
+            List<NodeTask> tasks, Map<String, List<String>> deps, List<String> cached, StageOptions options) {}
 
-  /** node id -> "done", "cached", or a one-line failure/skip reason; summaries of finished nodes. */
-  record CellOutcome(Map<String, String> states, Map<String, Map<String, String>> summaries, List<Interval> intervals) {}
+    /** node id -> "done", "cached", or a one-line failure/skip reason; summaries of finished nodes. */
+    record CellOutcome(
+            Map<String, String> states, Map<String, Map<String, String>> summaries, List<Interval> intervals) {}
 
-  /** When a node computed: [start, start + millis). */
-  record Interval(long start, long millis) {}
+    /** When a node computed: [start, start + millis). */
+    record Interval(long start, long millis) {}
 }

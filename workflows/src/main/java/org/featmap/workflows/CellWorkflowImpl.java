@@ -11,37 +11,40 @@ import org.featmap.core.contract.NodeTask;
 import org.featmap.core.contract.StageActivities;
 
 public final class CellWorkflowImpl implements CellWorkflow {
-  @Override
-  public CellOutcome run(CellRequest request) {
-    Stubs stubs = new Stubs(request.options());
-    Dag<NodeResult> dag = new Dag<>();
-    Map<String, NodeTask> tasks = new LinkedHashMap<>();
-    Set<String> cached = new HashSet<>(request.cached());
-    for (NodeTask t : request.tasks()) {
-      tasks.put(t.nodeId(), t);
-      dag.add(t.nodeId(), request.deps().getOrDefault(t.nodeId(), List.of()));
-      if (cached.contains(t.nodeId())) dag.done(t.nodeId(), null);
-    }
-    dag.run(tasks.size(), id -> {
-      NodeTask t = tasks.get(id);
-      StageActivities a = stubs.forStage(t.stage());
-      return Async.function(() -> StageActivities.dispatch(a, t));
-    }, () -> {});
-    Map<String, String> states = new LinkedHashMap<>();
-    Map<String, Map<String, String>> summaries = new LinkedHashMap<>();
-    java.util.List<Interval> intervals = new java.util.ArrayList<>();
-    for (String id : tasks.keySet()) {
-      switch (dag.state(id)) {
-        case DONE -> {
-          NodeResult r = dag.result(id);
-          states.put(id, r == null || r.cached() ? "cached" : "done");
-          if (r != null) summaries.put(id, r.summary());
-          if (r != null && !r.cached()) intervals.add(new Interval(r.startedAtMillis(), r.computeMillis()));
+    @Override
+    public CellOutcome run(CellRequest request) {
+        Stubs stubs = new Stubs(request.options());
+        Dag<NodeResult> dag = new Dag<>();
+        Map<String, NodeTask> tasks = new LinkedHashMap<>();
+        Set<String> cached = new HashSet<>(request.cached());
+        for (NodeTask t : request.tasks()) {
+            tasks.put(t.nodeId(), t);
+            dag.add(t.nodeId(), request.deps().getOrDefault(t.nodeId(), List.of()));
+            if (cached.contains(t.nodeId())) dag.done(t.nodeId(), null);
         }
-        case FAILED -> states.put(id, "failed: " + dag.reason(id));
-        default -> states.put(id, dag.reason(id) == null ? "skipped" : dag.reason(id));
-      }
+        dag.run(
+                tasks.size(),
+                id -> {
+                    NodeTask t = tasks.get(id);
+                    StageActivities a = stubs.forStage(t.stage());
+                    return Async.function(() -> StageActivities.dispatch(a, t));
+                },
+                () -> {});
+        Map<String, String> states = new LinkedHashMap<>();
+        Map<String, Map<String, String>> summaries = new LinkedHashMap<>();
+        java.util.List<Interval> intervals = new java.util.ArrayList<>();
+        for (String id : tasks.keySet()) {
+            switch (dag.state(id)) {
+                case DONE -> {
+                    NodeResult r = dag.result(id);
+                    states.put(id, r == null || r.cached() ? "cached" : "done");
+                    if (r != null) summaries.put(id, r.summary());
+                    if (r != null && !r.cached()) intervals.add(new Interval(r.startedAtMillis(), r.computeMillis()));
+                }
+                case FAILED -> states.put(id, "failed: " + dag.reason(id));
+                default -> states.put(id, dag.reason(id) == null ? "skipped" : dag.reason(id));
+            }
+        }
+        return new CellOutcome(states, summaries, intervals);
     }
-    return new CellOutcome(states, summaries, intervals);
-  }
 }

@@ -10,11 +10,11 @@ import java.util.Map;
  * @param maxAttempts attempts per activity for faults a retry can fix
  */
 public record StageOptions(Map<String, String> queues, int heartbeatSeconds, int maxAttempts) {
-  public StageOptions {
-    queues = Map.copyOf(queues);
-  }
+    public StageOptions {
+        queues = Map.copyOf(queues);
+    }
 
-  public String queueOf(String stage) {
-    return queues.getOrDefault(stage, queues.getOrDefault("default", "featmap-cpu"));
-  }
+    public String queueOf(String stage) {
+        return queues.getOrDefault(stage, queues.getOrDefault("default", "featmap-cpu"));
+    }
 }

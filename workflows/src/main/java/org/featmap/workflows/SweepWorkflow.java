@@ -13,9 +13,9 @@ import org.featmap.core.contract.SweepStatus;
  */
 @WorkflowInterface
 public interface SweepWorkflow {
-  @WorkflowMethod
-  SweepStatus run(SweepRequest request);
+    @WorkflowMethod
+    SweepStatus run(SweepRequest request);
 
-  @QueryMethod
-  SweepStatus status();
+    @QueryMethod
+    SweepStatus status();
 }

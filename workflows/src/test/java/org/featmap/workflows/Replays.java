@@ -12,13 +12,17 @@ import io.temporal.worker.WorkerOptions;
  * with a PotentialDeadlockException, which says nothing about determinism.
  */
 final class Replays {
-  private Replays() {}
+    private Replays() {}
 
-  static void replay(WorkflowExecutionHistory h, Class<?>... types) throws Exception {
-    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
-      Worker w = env.newWorker("replay", WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(30_000).build());
-      w.registerWorkflowImplementationTypes(types);
-      WorkflowReplayer.replayWorkflowExecution(h, w);
+    static void replay(WorkflowExecutionHistory h, Class<?>... types) throws Exception {
+        try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+            Worker w = env.newWorker(
+                    "replay",
+                    WorkerOptions.newBuilder()
+                            .setDefaultDeadlockDetectionTimeout(30_000)
+                            .build());
+            w.registerWorkflowImplementationTypes(types);
+            WorkflowReplayer.replayWorkflowExecution(h, w);
+        }
     }
-  }
 }

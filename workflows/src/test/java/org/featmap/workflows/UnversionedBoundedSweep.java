@@ -2,8 +2,8 @@ package org.featmap.workflows;
 
 /** Negative replay: the bounded shape without its getVersion marker (what a careless change would ship). */
 public class UnversionedBoundedSweep extends SweepWorkflowImpl {
-  @Override
-  int shapeVersion() {
-    return 1;
-  }
+    @Override
+    int shapeVersion() {
+        return 1;
+    }
 }

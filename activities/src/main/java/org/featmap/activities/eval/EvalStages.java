@@ -15,86 +15,119 @@ import org.featmap.ml.reconstruct.DecoderTrainStage;
 /** Adapters of the evaluation stages: the learned-inversion decoder and the test of one cell (spec §7). */
 public final class EvalStages {
 
-  private EvalStages() {}
+    private EvalStages() {}
 
-  /** reconstruct: trains the decoder that inverts one backbone layer to images (issue #6 item 3). */
-  public static void reconstruct(StageContext ctx) throws Exception {
-    String layer = ctx.str("layer");
-    Path images = ctx.inputDir("images").resolve("augmented_train");
-    DecoderOptions o = DecoderOptions.of(images, ctx.outDir().resolve("decoder"))
-        .withModel(ctx.integer("image_size"), 64)
-        .withTraining(DecoderLoss.L1, Float.parseFloat(ctx.str("learning_rate")), ctx.integer("batch_size"),
-            ctx.integer("epochs"), Long.parseLong(ctx.str("seed")))
-        .withRuntime(0, (epoch, epochs, train, val) -> {
-          ctx.metric("train_loss", train, epoch);
-          ctx.metric("val_loss", val, epoch);
-          try {
-            ctx.flushMetrics(); // one batch per epoch
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        }, ctx.progress())
-        .withDevice(ExtractStages.device()); // the worker's device (config routes reconstruct to the GPU queue)
-    // epoch checkpoints in the store: a retry on another host continues after the last uploaded epoch (issue #14)
-    Path ckpt = ctx.scratchDir().resolve("checkpoints");
-    try (FeatureStoreReader store = FeatureStoreReader.open(NormStatsStages.layerStore(ctx, layer));
-        org.featmap.activities.stage.StoreCheckpoints uploads = org.featmap.activities.stage.StoreCheckpoints.forNode(ctx, ckpt)) {
-      DecoderResult r = DecoderTrainStage.run(o.withRuntime(o.threads(), o.listener(), uploads.beating(ctx.progress())), store,
-          new org.featmap.ml.EpochCheckpoints(ckpt, uploads::onCheckpoint));
-      ctx.summary("initial_val_loss", r.initialValLoss());
-      ctx.summary("final_val_loss", r.finalValLoss());
-      ctx.summary("train_rows", r.trainRows());
-      ctx.summary("samples_per_second", String.format(java.util.Locale.ROOT, "%.1f", r.samplesPerSecond()));
-      ctx.metric("initial_val_loss", r.initialValLoss(), 0);
-      ctx.metric("final_val_loss", r.finalValLoss(), 0);
+    /** reconstruct: trains the decoder that inverts one backbone layer to images (issue #6 item 3). */
+    public static void reconstruct(StageContext ctx) throws Exception {
+        String layer = ctx.str("layer");
+        Path images = ctx.inputDir("images").resolve("augmented_train");
+        DecoderOptions o = DecoderOptions.of(images, ctx.outDir().resolve("decoder"))
+                .withModel(ctx.integer("image_size"), 64)
+                .withTraining(
+                        DecoderLoss.L1,
+                        Float.parseFloat(ctx.str("learning_rate")),
+                        ctx.integer("batch_size"),
+                        ctx.integer("epochs"),
+                        Long.parseLong(ctx.str("seed")))
+                .withRuntime(
+                        0,
+                        (epoch, epochs, train, val) -> {
+                            ctx.metric("train_loss", train, epoch);
+                            ctx.metric("val_loss", val, epoch);
+                            try {
+                                ctx.flushMetrics(); // one batch per epoch
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        },
+                        ctx.progress())
+                .withDevice(ExtractStages.device()); // the worker's device (config routes reconstruct to the GPU queue)
+        // epoch checkpoints in the store: a retry on another host continues after the last uploaded epoch (issue #14)
+        Path ckpt = ctx.scratchDir().resolve("checkpoints");
+        try (FeatureStoreReader store = FeatureStoreReader.open(NormStatsStages.layerStore(ctx, layer));
+                org.featmap.activities.stage.StoreCheckpoints uploads =
+                        org.featmap.activities.stage.StoreCheckpoints.forNode(ctx, ckpt)) {
+            DecoderResult r = DecoderTrainStage.run(
+                    o.withRuntime(o.threads(), o.listener(), uploads.beating(ctx.progress())),
+                    store,
+                    new org.featmap.ml.EpochCheckpoints(ckpt, uploads::onCheckpoint));
+            ctx.summary("initial_val_loss", r.initialValLoss());
+            ctx.summary("final_val_loss", r.finalValLoss());
+            ctx.summary("train_rows", r.trainRows());
+            ctx.summary("samples_per_second", String.format(java.util.Locale.ROOT, "%.1f", r.samplesPerSecond()));
+            ctx.metric("initial_val_loss", r.initialValLoss(), 0);
+            ctx.metric("final_val_loss", r.finalValLoss(), 0);
+        }
+        ctx.flushMetrics();
+        ctx.tracker().logArtifacts(ctx.trackingRun(), "decoder", ctx.outDir().resolve("decoder"));
     }
-    ctx.flushMetrics();
-    ctx.tracker().logArtifacts(ctx.trackingRun(), "decoder", ctx.outDir().resolve("decoder"));
-  }
 
-  /** The cell backbone's family from its export's manifest (planned since issue #17), else its config name. */
-  static String family(StageContext ctx) {
-    return ctx.params().has("backbone_family") ? ctx.str("backbone_family") : ctx.str("backbone");
-  }
+    /** The cell backbone's family from its export's manifest (planned since issue #17), else its config name. */
+    static String family(StageContext ctx) {
+        return ctx.params().has("backbone_family") ? ctx.str("backbone_family") : ctx.str("backbone");
+    }
 
-  /** The §7.2 mode name: spatial_only_<manip>, <model>_<manip> for applied groups, else <model>. */
-  public static String mode(StageContext ctx) {
-    String model = ctx.str("model");
-    if (model.equals("spatial_only")) return "spatial_only_" + ctx.str("manipulation");
-    return ctx.bool("apply_transform") ? model + "_" + ctx.str("manipulation") : model;
-  }
+    /** The §7.2 mode name: spatial_only_<manip>, <model>_<manip> for applied groups, else <model>. */
+    public static String mode(StageContext ctx) {
+        String model = ctx.str("model");
+        if (model.equals("spatial_only")) return "spatial_only_" + ctx.str("manipulation");
+        return ctx.bool("apply_transform") ? model + "_" + ctx.str("manipulation") : model;
+    }
 
-  /**
-   * test: the §7.1 test-id selection (B12 fix: sorted, de-duplicated, default_rng(42).choice), mapped
-   * test features through the intended chain (B8 fix), feature-space metrics of mapped vs true target
-   * (for every layer), and image metrics through the reconstructions of the layer's decoder or of FeatInv
-   * (ConvNeXt feat3, spec §7.4) where the sweep has one. The work
-   * is {@link TestCell#run}, shared with the {@code featmap test} command.
-   */
-  public static void test(StageContext ctx) throws Exception {
-    boolean spatialOnly = ctx.str("model").equals("spatial_only");
-    TestCell.Options o = new TestCell.Options(mode(ctx), ctx.str("dataset"), ctx.str("layer"), ctx.str("manipulation"),
-        ctx.integer("subset_size"), NormStatsStages.layerStore(ctx, ctx.str("layer"), org.featmap.ml.normstats.NormStatsStage.RESIZED, ctx.str("manipulation")), ctx.inputDir("images").resolve("augmented_test"),
-        spatialOnly ? null : ctx.inputDir("model").resolve("model"),
-        ctx.task().inputs("norm").isEmpty() ? null : ctx.inputDir("norm").resolve(NormStatsStages.FILE),
-        ctx.task().inputs("reconstructor").isEmpty() ? null : ctx.inputDir("reconstructor").resolve("decoder"),
-        optionalPath(ctx, "featinv_export"), family(ctx), optionalPath(ctx, "eval_backbone"), optionalPath(ctx, "lpips_export"), ExtractStages.device(), ctx.outDir(),
-        ctx.params().has("batch_size") ? ctx.integer("batch_size") : TestCell.BATCH); // nodes planned before test.batch_size was read
-    TestCell.Result r = TestCell.run(o, ctx.progress());
-    r.summary().forEach(ctx::summary);
-    ctx.metric("feature_mse", r.feature().mse(), 0);
-    ctx.metric("feature_median_cos", r.feature().medianTokenCosine(), 0);
-    ctx.metric("feature_r2", r.feature().r2(), 0);
-    for (String k : List.of("image_mse", "image_ssim", "image_lpips", "image_median_cos", "image_masked_median_cos"))
-      if (r.summary().get(k) instanceof Double d && !d.isNaN()) ctx.metric(k, d, 0);
-    ctx.flushMetrics();
-    // the run shows what the report shows: the grid, the tables (the reconstructions stay in the store)
-    String run = ctx.trackingRun();
-    for (String f : List.of("grid.png", "evaluation.csv"))
-      if (java.nio.file.Files.isRegularFile(ctx.outDir().resolve(f))) ctx.tracker().logArtifact(run, null, ctx.outDir().resolve(f));
-  }
+    /**
+     * test: the §7.1 test-id selection (B12 fix: sorted, de-duplicated, default_rng(42).choice), mapped
+     * test features through the intended chain (B8 fix), feature-space metrics of mapped vs true target
+     * (for every layer), and image metrics through the reconstructions of the layer's decoder or of FeatInv
+     * (ConvNeXt feat3, spec §7.4) where the sweep has one. The work
+     * is {@link TestCell#run}, shared with the {@code featmap test} command.
+     */
+    public static void test(StageContext ctx) throws Exception {
+        boolean spatialOnly = ctx.str("model").equals("spatial_only");
+        TestCell.Options o = new TestCell.Options(
+                mode(ctx),
+                ctx.str("dataset"),
+                ctx.str("layer"),
+                ctx.str("manipulation"),
+                ctx.integer("subset_size"),
+                NormStatsStages.layerStore(
+                        ctx,
+                        ctx.str("layer"),
+                        org.featmap.ml.normstats.NormStatsStage.RESIZED,
+                        ctx.str("manipulation")),
+                ctx.inputDir("images").resolve("augmented_test"),
+                spatialOnly ? null : ctx.inputDir("model").resolve("model"),
+                ctx.task().inputs("norm").isEmpty()
+                        ? null
+                        : ctx.inputDir("norm").resolve(NormStatsStages.FILE),
+                ctx.task().inputs("reconstructor").isEmpty()
+                        ? null
+                        : ctx.inputDir("reconstructor").resolve("decoder"),
+                optionalPath(ctx, "featinv_export"),
+                family(ctx),
+                optionalPath(ctx, "eval_backbone"),
+                optionalPath(ctx, "lpips_export"),
+                ExtractStages.device(),
+                ctx.outDir(),
+                ctx.params().has("batch_size")
+                        ? ctx.integer("batch_size")
+                        : TestCell.BATCH); // nodes planned before test.batch_size was read
+        TestCell.Result r = TestCell.run(o, ctx.progress());
+        r.summary().forEach(ctx::summary);
+        ctx.metric("feature_mse", r.feature().mse(), 0);
+        ctx.metric("feature_median_cos", r.feature().medianTokenCosine(), 0);
+        ctx.metric("feature_r2", r.feature().r2(), 0);
+        for (String k :
+                List.of("image_mse", "image_ssim", "image_lpips", "image_median_cos", "image_masked_median_cos"))
+            if (r.summary().get(k) instanceof Double d && !d.isNaN()) ctx.metric(k, d, 0);
+        ctx.flushMetrics();
+        // the run shows what the report shows: the grid, the tables (the reconstructions stay in the store)
+        String run = ctx.trackingRun();
+        for (String f : List.of("grid.png", "evaluation.csv"))
+            if (java.nio.file.Files.isRegularFile(ctx.outDir().resolve(f)))
+                ctx.tracker().logArtifact(run, null, ctx.outDir().resolve(f));
+    }
 
-  private static Path optionalPath(StageContext ctx, String key) {
-    return ctx.params().hasNonNull(key) ? Path.of(ctx.str(key)) : null;
-  }
+    private static Path optionalPath(StageContext ctx, String key) {
+        return ctx.params().hasNonNull(key) ? Path.of(ctx.str(key)) : null;
+    }
 }

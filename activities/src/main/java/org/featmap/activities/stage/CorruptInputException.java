@@ -9,16 +9,16 @@ import java.io.IOException;
  * {@code ApplicationFailure} of type {@value #TYPE}.
  */
 public final class CorruptInputException extends IOException {
-  public static final String TYPE = "CorruptArtifact";
-  private final String producerNodeId;
+    public static final String TYPE = "CorruptArtifact";
+    private final String producerNodeId;
 
-  public CorruptInputException(String producerNodeId, String message, Throwable cause) {
-    super(message, cause);
-    this.producerNodeId = producerNodeId;
-  }
+    public CorruptInputException(String producerNodeId, String message, Throwable cause) {
+        super(message, cause);
+        this.producerNodeId = producerNodeId;
+    }
 
-  /** The node whose output was corrupt. */
-  public String producerNodeId() {
-    return producerNodeId;
-  }
+    /** The node whose output was corrupt. */
+    public String producerNodeId() {
+        return producerNodeId;
+    }
 }

@@ -22,67 +22,126 @@ import org.featmap.core.tracking.Tracker;
  * checkpoint so a retried attempt resumes.
  */
 public final class StageActivitiesImpl implements StageActivities {
-  private final Map<String, StageHandler> handlers;
-  private final Tracker tracker;
-  private final Path workBase;
+    private final Map<String, StageHandler> handlers;
+    private final Tracker tracker;
+    private final Path workBase;
 
-  /** Heartbeat details: progress and a resumable checkpoint. */
-  public record Beat(long done, long total, String checkpoint) {}
+    /** Heartbeat details: progress and a resumable checkpoint. */
+    public record Beat(long done, long total, String checkpoint) {}
 
-  /**
-   * @param workBase local scratch folder for stores that are not local (null: inside a local store)
-   */
-  public StageActivitiesImpl(Map<String, StageHandler> handlers, Tracker tracker, Path workBase) {
-    this.handlers = Map.copyOf(handlers);
-    this.tracker = tracker;
-    this.workBase = workBase;
-  }
-
-  NodeResult execute(NodeTask given) {
-    NodeTask task = given;
-    StageHandler h = handlers.get(task.stage());
-    if (h == null)
-      throw ApplicationFailure.newNonRetryableFailure("stage " + task.stage() + " is not available yet", "StageUnavailable");
-    ActivityExecutionContext ctx = Activity.getExecutionContext();
-    String checkpoint = ctx.getHeartbeatDetails(Beat.class).map(Beat::checkpoint).orElse(null);
-    Progress progress = (done, total, ckpt) -> ctx.heartbeat(new Beat(done, total, ckpt));
-    try (ArtifactStore store = Stores.open(task.storeUri())) {
-      task = SweepActivitiesImpl.expandInputs(task, store); // the report of a bounded sweep: inputs by reference
-      Path base = store instanceof LocalArtifactStore l ? l.root().resolve(".work") : workBase;
-      return NodeRunner.run(task, h, store, base, progress, tracker, checkpoint);
-    } catch (BadInputException | ConfigException | IllegalArgumentException e) {
-      throw ApplicationFailure.newNonRetryableFailure(task.nodeId() + ": " + e.getMessage(), "BadInput");
-    } catch (CorruptInputException e) {
-      // an input's bytes do not match its manifest: reading them again gives the same; its producer is un-committed
-      throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), CorruptInputException.TYPE, e.producerNodeId());
-    } catch (org.featmap.core.contract.DivergedException e) {
-      // a NaN/Inf loss: a retry resumes from the last checkpoint into the same value (issue #14)
-      throw ApplicationFailure.newNonRetryableFailure(task.nodeId() + ": " + e.getMessage(), org.featmap.core.contract.DivergedException.TYPE);
-    } catch (org.featmap.activities.tracking.MlflowApiException e) {
-      // the tracking server refused the request (4xx): the same request will be refused again
-      throw ApplicationFailure.newNonRetryableFailure(task.nodeId() + ": " + e.getMessage(), "TrackingRefused");
-    } catch (io.temporal.client.ActivityCompletionException e) {
-      throw e; // cancelled or timed out: let Temporal see it
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw Activity.wrap(e);
+    /**
+     * @param workBase local scratch folder for stores that are not local (null: inside a local store)
+     */
+    public StageActivitiesImpl(Map<String, StageHandler> handlers, Tracker tracker, Path workBase) {
+        this.handlers = Map.copyOf(handlers);
+        this.tracker = tracker;
+        this.workBase = workBase;
     }
-  }
 
-  @Override public NodeResult synth(NodeTask t) { return execute(t); }
-  @Override public NodeResult manipulate(NodeTask t) { return execute(t); }
-  @Override public NodeResult edit(NodeTask t) { return execute(t); }
-  @Override public NodeResult extract(NodeTask t) { return execute(t); }
-  @Override public NodeResult normstats(NodeTask t) { return execute(t); }
-  @Override public NodeResult train(NodeTask t) { return execute(t); }
-  @Override public NodeResult test(NodeTask t) { return execute(t); }
-  @Override public NodeResult reconstruct(NodeTask t) { return execute(t); }
-  @Override public NodeResult finetune(NodeTask t) { return execute(t); }
-  @Override public NodeResult classify(NodeTask t) { return execute(t); }
-  @Override public NodeResult classifyRecon(NodeTask t) { return execute(t); }
-  @Override public NodeResult wxb(NodeTask t) { return execute(t); }
-  @Override public NodeResult svd(NodeTask t) { return execute(t); }
-  @Override public NodeResult report(NodeTask t) { return execute(t); }
+    NodeResult execute(NodeTask given) {
+        NodeTask task = given;
+        StageHandler h = handlers.get(task.stage());
+        if (h == null)
+            throw ApplicationFailure.newNonRetryableFailure(
+                    "stage " + task.stage() + " is not available yet", "StageUnavailable");
+        ActivityExecutionContext ctx = Activity.getExecutionContext();
+        String checkpoint =
+                ctx.getHeartbeatDetails(Beat.class).map(Beat::checkpoint).orElse(null);
+        Progress progress = (done, total, ckpt) -> ctx.heartbeat(new Beat(done, total, ckpt));
+        try (ArtifactStore store = Stores.open(task.storeUri())) {
+            task = SweepActivitiesImpl.expandInputs(task, store); // the report of a bounded sweep: inputs by reference
+            Path base = store instanceof LocalArtifactStore l ? l.root().resolve(".work") : workBase;
+            return NodeRunner.run(task, h, store, base, progress, tracker, checkpoint);
+        } catch (BadInputException | ConfigException | IllegalArgumentException e) {
+            throw ApplicationFailure.newNonRetryableFailure(task.nodeId() + ": " + e.getMessage(), "BadInput");
+        } catch (CorruptInputException e) {
+            // an input's bytes do not match its manifest: reading them again gives the same; its producer is
+            // un-committed
+            throw ApplicationFailure.newNonRetryableFailure(
+                    e.getMessage(), CorruptInputException.TYPE, e.producerNodeId());
+        } catch (org.featmap.core.contract.DivergedException e) {
+            // a NaN/Inf loss: a retry resumes from the last checkpoint into the same value (issue #14)
+            throw ApplicationFailure.newNonRetryableFailure(
+                    task.nodeId() + ": " + e.getMessage(), org.featmap.core.contract.DivergedException.TYPE);
+        } catch (org.featmap.activities.tracking.MlflowApiException e) {
+            // the tracking server refused the request (4xx): the same request will be refused again
+            throw ApplicationFailure.newNonRetryableFailure(task.nodeId() + ": " + e.getMessage(), "TrackingRefused");
+        } catch (io.temporal.client.ActivityCompletionException e) {
+            throw e; // cancelled or timed out: let Temporal see it
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw Activity.wrap(e);
+        }
+    }
 
+    @Override
+    public NodeResult synth(NodeTask t) {
+        return execute(t);
+    }
+
+    @Override
+    public NodeResult manipulate(NodeTask t) {
+        return execute(t);
+    }
+
+    @Override
+    public NodeResult edit(NodeTask t) {
+        return execute(t);
+    }
+
+    @Override
+    public NodeResult extract(NodeTask t) {
+        return execute(t);
+    }
+
+    @Override
+    public NodeResult normstats(NodeTask t) {
+        return execute(t);
+    }
+
+    @Override
+    public NodeResult train(NodeTask t) {
+        return execute(t);
+    }
+
+    @Override
+    public NodeResult test(NodeTask t) {
+        return execute(t);
+    }
+
+    @Override
+    public NodeResult reconstruct(NodeTask t) {
+        return execute(t);
+    }
+
+    @Override
+    public NodeResult finetune(NodeTask t) {
+        return execute(t);
+    }
+
+    @Override
+    public NodeResult classify(NodeTask t) {
+        return execute(t);
+    }
+
+    @Override
+    public NodeResult classifyRecon(NodeTask t) {
+        return execute(t);
+    }
+
+    @Override
+    public NodeResult wxb(NodeTask t) {
+        return execute(t);
+    }
+
+    @Override
+    public NodeResult svd(NodeTask t) {
+        return execute(t);
+    }
+
+    @Override
+    public NodeResult report(NodeTask t) {
+        return execute(t);
+    }
 }

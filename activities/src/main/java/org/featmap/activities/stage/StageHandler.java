@@ -7,5 +7,5 @@ package org.featmap.activities.stage;
  */
 @FunctionalInterface
 public interface StageHandler {
-  void compute(StageContext ctx) throws Exception;
+    void compute(StageContext ctx) throws Exception;
 }

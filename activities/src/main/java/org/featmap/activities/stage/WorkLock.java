@@ -18,48 +18,48 @@ import org.featmap.core.contract.Progress;
  * checkpoint it was given, and gives up — retryably — after {@code maxWait}.
  */
 final class WorkLock implements AutoCloseable {
-  private final FileChannel channel;
-  private final FileLock lock;
+    private final FileChannel channel;
+    private final FileLock lock;
 
-  private WorkLock(FileChannel channel, FileLock lock) {
-    this.channel = channel;
-    this.lock = lock;
-  }
+    private WorkLock(FileChannel channel, FileLock lock) {
+        this.channel = channel;
+        this.lock = lock;
+    }
 
-  static WorkLock acquire(Path work, String nodeId, Progress progress, String checkpoint, Duration maxWait)
-      throws IOException, InterruptedException {
-    Files.createDirectories(work.getParent());
-    // beside the folder, never deleted: removing a lock file lets a waiter lock an orphaned inode
-    Path file = work.resolveSibling(work.getFileName() + ".lock");
-    FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    long deadline = System.nanoTime() + maxWait.toNanos();
-    try {
-      while (true) {
-        FileLock l;
+    static WorkLock acquire(Path work, String nodeId, Progress progress, String checkpoint, Duration maxWait)
+            throws IOException, InterruptedException {
+        Files.createDirectories(work.getParent());
+        // beside the folder, never deleted: removing a lock file lets a waiter lock an orphaned inode
+        Path file = work.resolveSibling(work.getFileName() + ".lock");
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        long deadline = System.nanoTime() + maxWait.toNanos();
         try {
-          l = ch.tryLock();
-        } catch (OverlappingFileLockException sameJvm) {
-          l = null; // another thread of this worker holds it
+            while (true) {
+                FileLock l;
+                try {
+                    l = ch.tryLock();
+                } catch (OverlappingFileLockException sameJvm) {
+                    l = null; // another thread of this worker holds it
+                }
+                if (l != null) return new WorkLock(ch, l);
+                if (System.nanoTime() > deadline)
+                    throw new IllegalStateException(nodeId + ": a previous attempt still holds " + file + " after "
+                            + maxWait.toSeconds() + " s; retrying later");
+                progress.report(0, -1, checkpoint);
+                Thread.sleep(500);
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            ch.close();
+            throw e;
         }
-        if (l != null) return new WorkLock(ch, l);
-        if (System.nanoTime() > deadline)
-          throw new IllegalStateException(nodeId + ": a previous attempt still holds " + file + " after "
-              + maxWait.toSeconds() + " s; retrying later");
-        progress.report(0, -1, checkpoint);
-        Thread.sleep(500);
-      }
-    } catch (IOException | InterruptedException | RuntimeException e) {
-      ch.close();
-      throw e;
     }
-  }
 
-  @Override
-  public void close() throws IOException {
-    try {
-      lock.release();
-    } finally {
-      channel.close();
+    @Override
+    public void close() throws IOException {
+        try {
+            lock.release();
+        } finally {
+            channel.close();
+        }
     }
-  }
 }

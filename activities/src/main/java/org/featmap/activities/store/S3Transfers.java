@@ -26,50 +26,53 @@ import software.amazon.awssdk.transfer.s3.S3TransferManager;
  * (aws-sdk-java-v2 issue 6757).
  */
 final class S3Transfers {
-  /** Part size of multipart uploads and ranged downloads. 16 MiB: 10,000 parts (S3's limit) reach 156 GiB. */
-  static final long PART_BYTES = 16L << 20;
-  /** Retries of one part inside the CRT (503 SlowDown, connection reset, 5xx), with its exponential backoff. */
-  static final int CRT_RETRIES = 5;
+    /** Part size of multipart uploads and ranged downloads. 16 MiB: 10,000 parts (S3's limit) reach 156 GiB. */
+    static final long PART_BYTES = 16L << 20;
+    /** Retries of one part inside the CRT (503 SlowDown, connection reset, 5xx), with its exponential backoff. */
+    static final int CRT_RETRIES = 5;
 
-  private static final Map<String, S3Transfers> SHARED = new ConcurrentHashMap<>();
-  private static final Map<String, AwsCredentialsProvider> DEFAULT_CREDENTIALS = new ConcurrentHashMap<>();
+    private static final Map<String, S3Transfers> SHARED = new ConcurrentHashMap<>();
+    private static final Map<String, AwsCredentialsProvider> DEFAULT_CREDENTIALS = new ConcurrentHashMap<>();
 
-  /** Feeds request bodies read from InputStreams to the CRT (one blocking reader thread per upload). */
-  static final ExecutorService STREAM_READERS = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "s3-upload-reader");
-    t.setDaemon(true);
-    return t;
-  });
+    /** Feeds request bodies read from InputStreams to the CRT (one blocking reader thread per upload). */
+    static final ExecutorService STREAM_READERS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "s3-upload-reader");
+        t.setDaemon(true);
+        return t;
+    });
 
-  final S3AsyncClient crt;
-  final S3TransferManager tm;
+    final S3AsyncClient crt;
+    final S3TransferManager tm;
 
-  private S3Transfers(S3AsyncClient crt) {
-    this.crt = crt;
-    this.tm = S3TransferManager.builder().s3Client(crt).build();
-  }
+    private S3Transfers(S3AsyncClient crt) {
+        this.crt = crt;
+        this.tm = S3TransferManager.builder().s3Client(crt).build();
+    }
 
-  static S3Transfers shared(S3StoreConfig c, AwsCredentialsProvider credentials) {
-    AwsCredentialsProvider creds = credentials != null ? credentials
-        : DEFAULT_CREDENTIALS.computeIfAbsent("default", k -> DefaultCredentialsProvider.builder().build());
-    String id = c.endpoint() + "|" + c.region() + "|" + c.pathStyle() + "|" + System.identityHashCode(creds);
-    return SHARED.computeIfAbsent(id, k -> new S3Transfers(client(c.endpoint(), c.region(), c.pathStyle(), creds)));
-  }
+    static S3Transfers shared(S3StoreConfig c, AwsCredentialsProvider credentials) {
+        AwsCredentialsProvider creds = credentials != null
+                ? credentials
+                : DEFAULT_CREDENTIALS.computeIfAbsent(
+                        "default", k -> DefaultCredentialsProvider.builder().build());
+        String id = c.endpoint() + "|" + c.region() + "|" + c.pathStyle() + "|" + System.identityHashCode(creds);
+        return SHARED.computeIfAbsent(id, k -> new S3Transfers(client(c.endpoint(), c.region(), c.pathStyle(), creds)));
+    }
 
-  private static S3AsyncClient client(URI endpoint, String region, boolean pathStyle, AwsCredentialsProvider creds) {
-    var b = S3AsyncClient.crtBuilder()
-        .region(Region.of(region))
-        .credentialsProvider(creds)
-        .forcePathStyle(pathStyle)
-        .minimumPartSizeInBytes(PART_BYTES)
-        .thresholdInBytes(PART_BYTES)
-        // S3-compatible servers do not all take the SDK's trailing CRC checksums; the store checks sha256 itself
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-        .retryConfiguration(r -> r.numRetries(CRT_RETRIES))
-        // a stalled connection is noticed (and the part retried) instead of hanging an activity
-        .httpConfiguration(h -> h.connectionTimeout(java.time.Duration.ofSeconds(5)));
-    if (endpoint != null) b.endpointOverride(endpoint);
-    return b.build();
-  }
+    private static S3AsyncClient client(URI endpoint, String region, boolean pathStyle, AwsCredentialsProvider creds) {
+        var b = S3AsyncClient.crtBuilder()
+                .region(Region.of(region))
+                .credentialsProvider(creds)
+                .forcePathStyle(pathStyle)
+                .minimumPartSizeInBytes(PART_BYTES)
+                .thresholdInBytes(PART_BYTES)
+                // S3-compatible servers do not all take the SDK's trailing CRC checksums; the store checks sha256
+                // itself
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .retryConfiguration(r -> r.numRetries(CRT_RETRIES))
+                // a stalled connection is noticed (and the part retried) instead of hanging an activity
+                .httpConfiguration(h -> h.connectionTimeout(java.time.Duration.ofSeconds(5)));
+        if (endpoint != null) b.endpointOverride(endpoint);
+        return b.build();
+    }
 }

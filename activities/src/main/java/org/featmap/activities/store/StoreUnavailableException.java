@@ -9,7 +9,7 @@ import java.io.IOException;
  * will not get better by retrying.
  */
 public final class StoreUnavailableException extends IOException {
-  public StoreUnavailableException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public StoreUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -24,26 +24,33 @@ import org.mlflow_project.apachehttp.impl.client.HttpClientBuilder;
  * not start (an error names this class) rather than silently running without timeouts.
  */
 final class ClientSetup {
-  private ClientSetup() {}
+    private ClientSetup() {}
 
-  static void apply(MlflowClient client, MlflowHostCredsProvider creds, Duration connect, Duration read) {
-    try {
-      RequestConfig rc = RequestConfig.custom()
-          .setConnectTimeout((int) connect.toMillis())
-          .setConnectionRequestTimeout((int) read.toMillis())
-          .setSocketTimeout((int) read.toMillis())
-          .build();
-      // the activity threads of one worker share the client (the default is 2 connections per host)
-      CloseableHttpClient http = HttpClientBuilder.create().setDefaultRequestConfig(rc).setMaxConnPerRoute(16).setMaxConnTotal(32).build();
-      Class<?> callerClass = Class.forName("org.mlflow.tracking.MlflowHttpCaller");
-      Constructor<?> c = callerClass.getDeclaredConstructor(MlflowHostCredsProvider.class, int.class, int.class, int.class, CloseableHttpClient.class);
-      c.setAccessible(true);
-      Object caller = c.newInstance(creds, 0, 1000, 1, http); // no 429 loop, one attempt: MlflowTracker.call retries
-      Field f = MlflowClient.class.getDeclaredField("httpCaller");
-      f.setAccessible(true);
-      f.set(client, caller);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      throw new IllegalStateException("ClientSetup: this mlflow-client version does not have the HTTP caller it expects (" + e + ")", e);
+    static void apply(MlflowClient client, MlflowHostCredsProvider creds, Duration connect, Duration read) {
+        try {
+            RequestConfig rc = RequestConfig.custom()
+                    .setConnectTimeout((int) connect.toMillis())
+                    .setConnectionRequestTimeout((int) read.toMillis())
+                    .setSocketTimeout((int) read.toMillis())
+                    .build();
+            // the activity threads of one worker share the client (the default is 2 connections per host)
+            CloseableHttpClient http = HttpClientBuilder.create()
+                    .setDefaultRequestConfig(rc)
+                    .setMaxConnPerRoute(16)
+                    .setMaxConnTotal(32)
+                    .build();
+            Class<?> callerClass = Class.forName("org.mlflow.tracking.MlflowHttpCaller");
+            Constructor<?> c = callerClass.getDeclaredConstructor(
+                    MlflowHostCredsProvider.class, int.class, int.class, int.class, CloseableHttpClient.class);
+            c.setAccessible(true);
+            Object caller =
+                    c.newInstance(creds, 0, 1000, 1, http); // no 429 loop, one attempt: MlflowTracker.call retries
+            Field f = MlflowClient.class.getDeclaredField("httpCaller");
+            f.setAccessible(true);
+            f.set(client, caller);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException(
+                    "ClientSetup: this mlflow-client version does not have the HTTP caller it expects (" + e + ")", e);
+        }
     }
-  }
 }

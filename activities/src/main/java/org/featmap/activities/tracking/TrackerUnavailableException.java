@@ -8,7 +8,7 @@ import java.io.IOException;
  * (4xx: bad names, params changed on a reused run) will not get better by retrying.
  */
 public final class TrackerUnavailableException extends IOException {
-  public TrackerUnavailableException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public TrackerUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -4,9 +4,9 @@ import org.featmap.activities.stage.StageContext;
 
 /** Test access to ExtractStages' package-private reader. */
 public final class ExtractStagesAccess {
-  private ExtractStagesAccess() {}
+    private ExtractStagesAccess() {}
 
-  public static int batchSize(StageContext ctx) {
-    return ExtractStages.batchSize(ctx);
-  }
+    public static int batchSize(StageContext ctx) {
+        return ExtractStages.batchSize(ctx);
+    }
 }

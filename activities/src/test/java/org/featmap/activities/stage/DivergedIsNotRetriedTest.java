@@ -21,31 +21,49 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A NaN/Inf loss reaches the workflow as a non-retryable "Diverged" failure naming the cell: one attempt, not ten. */
 class DivergedIsNotRetriedTest {
-  @Test
-  void oneAttemptAndTheMessageNamesCellEpochAndBatch(@TempDir Path dir) {
-    AtomicInteger attempts = new AtomicInteger();
-    StageHandler diverging = ctx -> {
-      attempts.incrementAndGet();
-      throw new DivergedException("training diverged: train loss NaN at epoch 3 batch 7 with learning rate 1000.0; lower learning_rate", 3, 7);
-    };
-    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
-    try {
-      env.registerActivitiesImplementations(new StageActivitiesImpl(Map.of("train", diverging), Tracker.NONE, null));
-      StageActivities a = env.newActivityStub(StageActivities.class, ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(1))
-          .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(10).setInitialInterval(Duration.ofMillis(10)).build())
-          .build());
-      NodeTask t = new NodeTask("s", null, "train/cub/g/convnext/feat3/rotation_90/linear", "train", "c".repeat(64), "{}",
-          List.of(), dir.toString());
-      ActivityFailure f = assertThrows(ActivityFailure.class, () -> a.train(t));
-      ApplicationFailure af = assertInstanceOf(ApplicationFailure.class, f.getCause());
-      assertEquals(DivergedException.TYPE, af.getType());
-      assertTrue(af.isNonRetryable());
-      assertEquals("train/cub/g/convnext/feat3/rotation_90/linear: training diverged: train loss NaN at epoch 3 batch 7"
-          + " with learning rate 1000.0; lower learning_rate", af.getOriginalMessage());
-      assertEquals(1, attempts.get(), "a diverged training is not retried");
-    } finally {
-      env.close();
+    @Test
+    void oneAttemptAndTheMessageNamesCellEpochAndBatch(@TempDir Path dir) {
+        AtomicInteger attempts = new AtomicInteger();
+        StageHandler diverging = ctx -> {
+            attempts.incrementAndGet();
+            throw new DivergedException(
+                    "training diverged: train loss NaN at epoch 3 batch 7 with learning rate 1000.0; lower learning_rate",
+                    3,
+                    7);
+        };
+        TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+        try {
+            env.registerActivitiesImplementations(
+                    new StageActivitiesImpl(Map.of("train", diverging), Tracker.NONE, null));
+            StageActivities a = env.newActivityStub(
+                    StageActivities.class,
+                    ActivityOptions.newBuilder()
+                            .setStartToCloseTimeout(Duration.ofMinutes(1))
+                            .setRetryOptions(RetryOptions.newBuilder()
+                                    .setMaximumAttempts(10)
+                                    .setInitialInterval(Duration.ofMillis(10))
+                                    .build())
+                            .build());
+            NodeTask t = new NodeTask(
+                    "s",
+                    null,
+                    "train/cub/g/convnext/feat3/rotation_90/linear",
+                    "train",
+                    "c".repeat(64),
+                    "{}",
+                    List.of(),
+                    dir.toString());
+            ActivityFailure f = assertThrows(ActivityFailure.class, () -> a.train(t));
+            ApplicationFailure af = assertInstanceOf(ApplicationFailure.class, f.getCause());
+            assertEquals(DivergedException.TYPE, af.getType());
+            assertTrue(af.isNonRetryable());
+            assertEquals(
+                    "train/cub/g/convnext/feat3/rotation_90/linear: training diverged: train loss NaN at epoch 3 batch 7"
+                            + " with learning rate 1000.0; lower learning_rate",
+                    af.getOriginalMessage());
+            assertEquals(1, attempts.get(), "a diverged training is not retried");
+        } finally {
+            env.close();
+        }
     }
-  }
 }

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * not give the task's content key.
  */
 class ReportInputsTest {
-  static SweepConfig config(Path store) {
-    return ConfigLoader.parse("r.yaml", """
+    static SweepConfig config(Path store) {
+        return ConfigLoader.parse("r.yaml", """
         sweep: {name: r, store: %s}
         datasets:
           - name: D
@@ -38,29 +38,52 @@ class ReportInputsTest {
           - {name: convnext, export: /models/x, layers: [feat2, feat3]}
         test: {enabled: true, reconstructor: none}
         """.formatted(store), new EnvExpander(Map.of()));
-  }
-
-  @Test
-  void theReportReadsThePlannedInputsBackFromTheStore(@TempDir Path tmp) throws Exception {
-    SweepConfig cfg = config(tmp);
-    ExperimentGraph g = Planner.plan(cfg);
-    Node report = g.ofStage(Stage.REPORT).get(0);
-    ArtifactRef ref = SweepActivitiesImpl.publishReportInputs(cfg, Map.of());
-    assertEquals(ref, SweepActivitiesImpl.publishReportInputs(cfg, Map.of()), "a retry writes the same file");
-    NodeTask byRef = new NodeTask("r", null, report.id(), "report", report.key(), ContentKeys.canonicalJson(report.params()),
-        List.of(), cfg.sweep().store(), ref);
-    try (ArtifactStore store = Stores.open(cfg.sweep().store())) {
-      NodeTask listed = SweepActivitiesImpl.expandInputs(byRef, store);
-      assertNull(listed.inputsRef());
-      assertEquals(report.inputs().size(), listed.inputs().size());
-      for (int i = 0; i < report.inputs().size(); i++) {
-        Node dep = g.byId().get(report.inputs().get(i).nodeId());
-        assertEquals(new NodeTask.InputRef(report.inputs().get(i).role(), dep.id(), dep.stage().id(), dep.key()), listed.inputs().get(i));
-      }
-      NodeTask otherKey = new NodeTask("r", null, report.id(), "report", "0".repeat(64), byRef.paramsJson(), List.of(),
-          cfg.sweep().store(), ref);
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> SweepActivitiesImpl.expandInputs(otherKey, store));
-      assertTrue(e.getMessage().contains("different planner code"), e.getMessage());
     }
-  }
+
+    @Test
+    void theReportReadsThePlannedInputsBackFromTheStore(@TempDir Path tmp) throws Exception {
+        SweepConfig cfg = config(tmp);
+        ExperimentGraph g = Planner.plan(cfg);
+        Node report = g.ofStage(Stage.REPORT).get(0);
+        ArtifactRef ref = SweepActivitiesImpl.publishReportInputs(cfg, Map.of());
+        assertEquals(ref, SweepActivitiesImpl.publishReportInputs(cfg, Map.of()), "a retry writes the same file");
+        NodeTask byRef = new NodeTask(
+                "r",
+                null,
+                report.id(),
+                "report",
+                report.key(),
+                ContentKeys.canonicalJson(report.params()),
+                List.of(),
+                cfg.sweep().store(),
+                ref);
+        try (ArtifactStore store = Stores.open(cfg.sweep().store())) {
+            NodeTask listed = SweepActivitiesImpl.expandInputs(byRef, store);
+            assertNull(listed.inputsRef());
+            assertEquals(report.inputs().size(), listed.inputs().size());
+            for (int i = 0; i < report.inputs().size(); i++) {
+                Node dep = g.byId().get(report.inputs().get(i).nodeId());
+                assertEquals(
+                        new NodeTask.InputRef(
+                                report.inputs().get(i).role(),
+                                dep.id(),
+                                dep.stage().id(),
+                                dep.key()),
+                        listed.inputs().get(i));
+            }
+            NodeTask otherKey = new NodeTask(
+                    "r",
+                    null,
+                    report.id(),
+                    "report",
+                    "0".repeat(64),
+                    byRef.paramsJson(),
+                    List.of(),
+                    cfg.sweep().store(),
+                    ref);
+            IllegalStateException e =
+                    assertThrows(IllegalStateException.class, () -> SweepActivitiesImpl.expandInputs(otherKey, store));
+            assertTrue(e.getMessage().contains("different planner code"), e.getMessage());
+        }
+    }
 }

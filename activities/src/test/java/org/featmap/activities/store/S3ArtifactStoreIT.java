@@ -9,27 +9,27 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /** The store contract against the real S3 server of infra/local/s3.sh (bucket featmap-test). */
 class S3ArtifactStoreIT extends S3ArtifactStoreContract {
-  private static URI endpoint;
-  private static S3Client raw;
+    private static URI endpoint;
+    private static S3Client raw;
 
-  @BeforeAll
-  static void findServer() {
-    endpoint = Services.s3Endpoint();
-    raw = S3Clients.create(endpoint, "us-east-1", true);
-  }
+    @BeforeAll
+    static void findServer() {
+        endpoint = Services.s3Endpoint();
+        raw = S3Clients.create(endpoint, "us-east-1", true);
+    }
 
-  @AfterAll
-  static void close() {
-    if (raw != null) raw.close();
-  }
+    @AfterAll
+    static void close() {
+        if (raw != null) raw.close();
+    }
 
-  @Override
-  S3ArtifactStore store() {
-    return S3ArtifactStore.open("s3://featmap-test/it-" + UUID.randomUUID() + "?endpoint=" + endpoint);
-  }
+    @Override
+    S3ArtifactStore store() {
+        return S3ArtifactStore.open("s3://featmap-test/it-" + UUID.randomUUID() + "?endpoint=" + endpoint);
+    }
 
-  @Override
-  S3Client rawClient() {
-    return raw;
-  }
+    @Override
+    S3Client rawClient() {
+        return raw;
+    }
 }

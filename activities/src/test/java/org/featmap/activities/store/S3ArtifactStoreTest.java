@@ -23,91 +23,94 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /** The store against S3Proxy started in this JVM on a transient (in-memory) blob store. */
 class S3ArtifactStoreTest extends S3ArtifactStoreContract {
-  private static final String BUCKET = "featmap-unit";
-  private static final StaticCredentialsProvider CREDS =
-      StaticCredentialsProvider.create(AwsBasicCredentials.create("unit-id", UUID.randomUUID().toString()));
-  private static S3Proxy proxy;
-  private static BlobStoreContext context;
-  private static S3Client raw;
+    private static final String BUCKET = "featmap-unit";
+    private static final StaticCredentialsProvider CREDS = StaticCredentialsProvider.create(
+            AwsBasicCredentials.create("unit-id", UUID.randomUUID().toString()));
+    private static S3Proxy proxy;
+    private static BlobStoreContext context;
+    private static S3Client raw;
 
-  @BeforeAll
-  static void startProxy() throws Exception {
-    context = ContextBuilder.newBuilder("transient").credentials("x", "y").build(BlobStoreContext.class);
-    context.getBlobStore().createContainerInLocation(null, BUCKET);
-    proxy =
-        S3Proxy.builder()
-            .blobStore(context.getBlobStore())
-            .endpoint(URI.create("http://127.0.0.1:0"))
-            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "unit-id", CREDS.resolveCredentials().secretAccessKey())
-            .build();
-    proxy.start();
-    for (int i = 0; i < 100 && !"STARTED".equals(proxy.getState()); i++) Thread.sleep(50);
-    raw = S3Clients.create(endpoint(), "us-east-1", true, CREDS);
-  }
-
-  @AfterAll
-  static void stopProxy() throws Exception {
-    if (raw != null) raw.close();
-    if (proxy != null) proxy.stop();
-    if (context != null) context.close();
-  }
-
-  static URI endpoint() {
-    return URI.create("http://127.0.0.1:" + proxy.getPort());
-  }
-
-  @Override
-  S3ArtifactStore store() {
-    return S3ArtifactStore.open("s3://" + BUCKET + "/run-" + UUID.randomUUID() + "?endpoint=" + endpoint(), CREDS);
-  }
-
-  @Override
-  S3Client rawClient() {
-    return raw;
-  }
-
-  @Test
-  void unreachableServerIsRetryable() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
+    @BeforeAll
+    static void startProxy() throws Exception {
+        context = ContextBuilder.newBuilder("transient").credentials("x", "y").build(BlobStoreContext.class);
+        context.getBlobStore().createContainerInLocation(null, BUCKET);
+        proxy = S3Proxy.builder()
+                .blobStore(context.getBlobStore())
+                .endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(
+                        AuthenticationType.AWS_V2_OR_V4,
+                        "unit-id",
+                        CREDS.resolveCredentials().secretAccessKey())
+                .build();
+        proxy.start();
+        for (int i = 0; i < 100 && !"STARTED".equals(proxy.getState()); i++) Thread.sleep(50);
+        raw = S3Clients.create(endpoint(), "us-east-1", true, CREDS);
     }
-    try (S3ArtifactStore s = S3ArtifactStore.open("s3://" + BUCKET + "/p?endpoint=http://127.0.0.1:" + port, CREDS)) {
-      IOException e = assertThrows(IOException.class, () -> s.manifest("train", "abc"));
-      assertInstanceOf(StoreUnavailableException.class, e, e.toString());
-    }
-  }
 
-  @Test
-  void missingBucketAndBadCredentialsAreNotRetryable() throws Exception {
-    try (S3ArtifactStore s = S3ArtifactStore.open("s3://no-such-bucket/p?endpoint=" + endpoint(), CREDS)) {
-      IOException e = assertThrows(IOException.class, () -> s.putBytes("train", "abc", "a", new byte[] {1}));
-      assertFalse(e instanceof StoreUnavailableException, e.toString());
-      assertTrue(e.getMessage().contains("bucket"), e.getMessage());
+    @AfterAll
+    static void stopProxy() throws Exception {
+        if (raw != null) raw.close();
+        if (proxy != null) proxy.stop();
+        if (context != null) context.close();
     }
-    var wrong = StaticCredentialsProvider.create(AwsBasicCredentials.create("unit-id", "wrong-secret"));
-    try (S3ArtifactStore s = S3ArtifactStore.open("s3://" + BUCKET + "/p?endpoint=" + endpoint(), wrong)) {
-      IOException e = assertThrows(IOException.class, () -> s.putBytes("train", "abc", "a", new byte[] {1}));
-      assertFalse(e instanceof StoreUnavailableException, e.toString());
-      assertFalse(e.getMessage().contains("wrong-secret"), e.getMessage());
-    }
-  }
 
-  @Test
-  void configParsing() {
-    S3StoreConfig c = S3StoreConfig.parse("s3://bkt/a/b/?endpoint=http://127.0.0.1:9005&region=eu-west-1");
-    assertEquals("bkt", c.bucket());
-    assertEquals("a/b", c.prefix());
-    assertEquals("eu-west-1", c.region());
-    assertTrue(c.pathStyle(), "an endpoint override defaults to path-style");
-    assertEquals(c, S3StoreConfig.parse(c.toUri()));
-    assertFalse(S3StoreConfig.parse("s3://bkt/x?pathStyle=false").pathStyle());
-    assertThrows(IllegalArgumentException.class, () -> S3StoreConfig.parse("s3://id:secret@bkt/x"));
-    var e = assertThrows(IllegalArgumentException.class, () -> S3StoreConfig.parse("s3://bkt/x?secretKey=abc"));
-    assertFalse(e.getMessage().contains("abc"), e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> S3StoreConfig.parse("s3://bkt/x?pathStyle=yes"));
-    assertThrows(IllegalArgumentException.class, () -> S3StoreConfig.parse("file:/tmp/x"));
-    assertThrows(IllegalArgumentException.class, () -> S3StoreConfig.parse("s3://bkt/../x"));
-    assertThrows(IllegalArgumentException.class, () -> S3StoreConfig.parse("s3://BAD_bucket/x"));
-  }
+    static URI endpoint() {
+        return URI.create("http://127.0.0.1:" + proxy.getPort());
+    }
+
+    @Override
+    S3ArtifactStore store() {
+        return S3ArtifactStore.open("s3://" + BUCKET + "/run-" + UUID.randomUUID() + "?endpoint=" + endpoint(), CREDS);
+    }
+
+    @Override
+    S3Client rawClient() {
+        return raw;
+    }
+
+    @Test
+    void unreachableServerIsRetryable() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (S3ArtifactStore s =
+                S3ArtifactStore.open("s3://" + BUCKET + "/p?endpoint=http://127.0.0.1:" + port, CREDS)) {
+            IOException e = assertThrows(IOException.class, () -> s.manifest("train", "abc"));
+            assertInstanceOf(StoreUnavailableException.class, e, e.toString());
+        }
+    }
+
+    @Test
+    void missingBucketAndBadCredentialsAreNotRetryable() throws Exception {
+        try (S3ArtifactStore s = S3ArtifactStore.open("s3://no-such-bucket/p?endpoint=" + endpoint(), CREDS)) {
+            IOException e = assertThrows(IOException.class, () -> s.putBytes("train", "abc", "a", new byte[] {1}));
+            assertFalse(e instanceof StoreUnavailableException, e.toString());
+            assertTrue(e.getMessage().contains("bucket"), e.getMessage());
+        }
+        var wrong = StaticCredentialsProvider.create(AwsBasicCredentials.create("unit-id", "wrong-secret"));
+        try (S3ArtifactStore s = S3ArtifactStore.open("s3://" + BUCKET + "/p?endpoint=" + endpoint(), wrong)) {
+            IOException e = assertThrows(IOException.class, () -> s.putBytes("train", "abc", "a", new byte[] {1}));
+            assertFalse(e instanceof StoreUnavailableException, e.toString());
+            assertFalse(e.getMessage().contains("wrong-secret"), e.getMessage());
+        }
+    }
+
+    @Test
+    void configParsing() {
+        S3StoreConfig c = S3StoreConfig.parse("s3://bkt/a/b/?endpoint=http://127.0.0.1:9005&region=eu-west-1");
+        assertEquals("bkt", c.bucket());
+        assertEquals("a/b", c.prefix());
+        assertEquals("eu-west-1", c.region());
+        assertTrue(c.pathStyle(), "an endpoint override defaults to path-style");
+        assertEquals(c, S3StoreConfig.parse(c.toUri()));
+        assertFalse(S3StoreConfig.parse("s3://bkt/x?pathStyle=false").pathStyle());
+        assertThrows(IllegalArgumentException.class, () -> S3StoreConfig.parse("s3://id:secret@bkt/x"));
+        var e = assertThrows(IllegalArgumentException.class, () -> S3StoreConfig.parse("s3://bkt/x?secretKey=abc"));
+        assertFalse(e.getMessage().contains("abc"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> S3StoreConfig.parse("s3://bkt/x?pathStyle=yes"));
+        assertThrows(IllegalArgumentException.class, () -> S3StoreConfig.parse("file:/tmp/x"));
+        assertThrows(IllegalArgumentException.class, () -> S3StoreConfig.parse("s3://bkt/../x"));
+        assertThrows(IllegalArgumentException.class, () -> S3StoreConfig.parse("s3://BAD_bucket/x"));
+    }
 }

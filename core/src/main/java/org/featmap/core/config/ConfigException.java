@@ -6,26 +6,26 @@ package org.featmap.core.config;
  * linear, mlp, cnn, transformer}.
  */
 public final class ConfigException extends RuntimeException {
-  private final String file;
-  private final int line;
-  private final String key;
+    private final String file;
+    private final int line;
+    private final String key;
 
-  public ConfigException(String file, int line, String key, String problem) {
-    super(file + (line > 0 ? ":" + line : "") + ": " + (key.isEmpty() ? "" : key + ": ") + problem);
-    this.file = file;
-    this.line = line;
-    this.key = key;
-  }
+    public ConfigException(String file, int line, String key, String problem) {
+        super(file + (line > 0 ? ":" + line : "") + ": " + (key.isEmpty() ? "" : key + ": ") + problem);
+        this.file = file;
+        this.line = line;
+        this.key = key;
+    }
 
-  public String file() {
-    return file;
-  }
+    public String file() {
+        return file;
+    }
 
-  public int line() {
-    return line;
-  }
+    public int line() {
+        return line;
+    }
 
-  public String key() {
-    return key;
-  }
+    public String key() {
+        return key;
+    }
 }

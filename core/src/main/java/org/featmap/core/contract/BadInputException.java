@@ -6,11 +6,11 @@ package org.featmap.core.contract;
  * one line.
  */
 public class BadInputException extends RuntimeException {
-  public BadInputException(String message) {
-    super(message);
-  }
+    public BadInputException(String message) {
+        super(message);
+    }
 
-  public BadInputException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public BadInputException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -9,13 +9,13 @@ import java.util.BitSet;
  * characters and 20,000 about 3.4 KB, where a list of their keys would pass a payload's limit.
  */
 public final class CachedNodes {
-  private CachedNodes() {}
+    private CachedNodes() {}
 
-  public static String encode(BitSet cached) {
-    return Base64.getEncoder().encodeToString(cached.toByteArray());
-  }
+    public static String encode(BitSet cached) {
+        return Base64.getEncoder().encodeToString(cached.toByteArray());
+    }
 
-  public static BitSet decode(String encoded) {
-    return BitSet.valueOf(Base64.getDecoder().decode(encoded));
-  }
+    public static BitSet decode(String encoded) {
+        return BitSet.valueOf(Base64.getDecoder().decode(encoded));
+    }
 }

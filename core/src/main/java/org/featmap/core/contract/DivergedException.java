@@ -7,27 +7,27 @@ package org.featmap.core.contract;
  * skips its dependants, goes on with the rest and lists it in its result and report.
  */
 public class DivergedException extends RuntimeException {
-  /** The {@code ApplicationFailure} type activities give it. */
-  public static final String TYPE = "Diverged";
+    /** The {@code ApplicationFailure} type activities give it. */
+    public static final String TYPE = "Diverged";
 
-  private final int epoch;
-  private final int batch;
+    private final int epoch;
+    private final int batch;
 
-  /**
-   * @param epoch the epoch (from 0) whose loss was not finite
-   * @param batch the batch of that epoch (from 0)
-   */
-  public DivergedException(String message, int epoch, int batch) {
-    super(message);
-    this.epoch = epoch;
-    this.batch = batch;
-  }
+    /**
+     * @param epoch the epoch (from 0) whose loss was not finite
+     * @param batch the batch of that epoch (from 0)
+     */
+    public DivergedException(String message, int epoch, int batch) {
+        super(message);
+        this.epoch = epoch;
+        this.batch = batch;
+    }
 
-  public int epoch() {
-    return epoch;
-  }
+    public int epoch() {
+        return epoch;
+    }
 
-  public int batch() {
-    return batch;
-  }
+    public int batch() {
+        return batch;
+    }
 }

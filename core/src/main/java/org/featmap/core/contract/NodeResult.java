@@ -15,10 +15,15 @@ import java.util.Map;
  * @param startedAtMillis wall-clock start of the computation (epoch ms; 0 when cached)
  */
 public record NodeResult(
-    String nodeId, String key, boolean cached, long computeMillis, Map<String, String> summary, List<String> failures,
-    long startedAtMillis) {
-  public NodeResult {
-    summary = Map.copyOf(summary);
-    failures = List.copyOf(failures);
-  }
+        String nodeId,
+        String key,
+        boolean cached,
+        long computeMillis,
+        Map<String, String> summary,
+        List<String> failures,
+        long startedAtMillis) {
+    public NodeResult {
+        summary = Map.copyOf(summary);
+        failures = List.copyOf(failures);
+    }
 }

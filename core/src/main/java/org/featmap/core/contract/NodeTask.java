@@ -20,36 +20,51 @@ import java.util.Map;
  *     activity reads it back ({@code SweepActivities.publishReportInputs} writes it) before running the node
  */
 public record NodeTask(
-    String sweep, String sweepRunId, String nodeId, String stage, String key, String paramsJson,
-    List<InputRef> inputs, String storeUri, org.featmap.core.store.ArtifactRef inputsRef) {
-  public NodeTask {
-    inputs = List.copyOf(inputs);
-  }
+        String sweep,
+        String sweepRunId,
+        String nodeId,
+        String stage,
+        String key,
+        String paramsJson,
+        List<InputRef> inputs,
+        String storeUri,
+        org.featmap.core.store.ArtifactRef inputsRef) {
+    public NodeTask {
+        inputs = List.copyOf(inputs);
+    }
 
-  public NodeTask(String sweep, String sweepRunId, String nodeId, String stage, String key, String paramsJson,
-      List<InputRef> inputs, String storeUri) {
-    this(sweep, sweepRunId, nodeId, stage, key, paramsJson, inputs, storeUri, null);
-  }
+    public NodeTask(
+            String sweep,
+            String sweepRunId,
+            String nodeId,
+            String stage,
+            String key,
+            String paramsJson,
+            List<InputRef> inputs,
+            String storeUri) {
+        this(sweep, sweepRunId, nodeId, stage, key, paramsJson, inputs, storeUri, null);
+    }
 
-  /** The same task with its inputs listed in place of a reference to them. */
-  public NodeTask withInputs(List<InputRef> listed) {
-    return new NodeTask(sweep, sweepRunId, nodeId, stage, key, paramsJson, listed, storeUri, null);
-  }
+    /** The same task with its inputs listed in place of a reference to them. */
+    public NodeTask withInputs(List<InputRef> listed) {
+        return new NodeTask(sweep, sweepRunId, nodeId, stage, key, paramsJson, listed, storeUri, null);
+    }
 
-  public record InputRef(String role, String nodeId, String stage, String key) {}
+    public record InputRef(String role, String nodeId, String stage, String key) {}
 
-  public List<InputRef> inputs(String role) {
-    return inputs.stream().filter(i -> i.role().equals(role)).toList();
-  }
+    public List<InputRef> inputs(String role) {
+        return inputs.stream().filter(i -> i.role().equals(role)).toList();
+    }
 
-  public InputRef input(String role) {
-    List<InputRef> l = inputs(role);
-    if (l.size() != 1) throw new IllegalArgumentException(nodeId + ": expected one input '" + role + "', found " + l.size());
-    return l.get(0);
-  }
+    public InputRef input(String role) {
+        List<InputRef> l = inputs(role);
+        if (l.size() != 1)
+            throw new IllegalArgumentException(nodeId + ": expected one input '" + role + "', found " + l.size());
+        return l.get(0);
+    }
 
-  /** Convenience for tests and adapters. */
-  public static Map<String, Object> noParams() {
-    return Map.of();
-  }
+    /** Convenience for tests and adapters. */
+    public static Map<String, Object> noParams() {
+        return Map.of();
+    }
 }

@@ -8,12 +8,12 @@ package org.featmap.core.contract;
 @FunctionalInterface
 public interface Progress {
 
-  /**
-   * @param done units finished so far
-   * @param total units in all (or -1 if unknown)
-   * @param checkpoint small text a retried attempt can resume from (a store URI, an epoch), or null
-   */
-  void report(long done, long total, String checkpoint);
+    /**
+     * @param done units finished so far
+     * @param total units in all (or -1 if unknown)
+     * @param checkpoint small text a retried attempt can resume from (a store URI, an epoch), or null
+     */
+    void report(long done, long total, String checkpoint);
 
-  Progress NONE = (done, total, checkpoint) -> {};
+    Progress NONE = (done, total, checkpoint) -> {};
 }

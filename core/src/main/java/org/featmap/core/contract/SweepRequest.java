@@ -11,22 +11,22 @@ import org.featmap.core.config.SweepConfig;
  *     not known (requests recorded before it existed, tests)
  */
 public record SweepRequest(SweepConfig config, Map<String, String> fingerprints, boolean tracking, Launch launch) {
-  public SweepRequest {
-    fingerprints = Map.copyOf(fingerprints);
-  }
+    public SweepRequest {
+        fingerprints = Map.copyOf(fingerprints);
+    }
 
-  public SweepRequest(SweepConfig config, Map<String, String> fingerprints, boolean tracking) {
-    this(config, fingerprints, tracking, null);
-  }
+    public SweepRequest(SweepConfig config, Map<String, String> fingerprints, boolean tracking) {
+        this(config, fingerprints, tracking, null);
+    }
 
-  /**
-   * Taken by the CLI when it starts the sweep (workers may run as another account, elsewhere).
-   *
-   * @param user the launching person's account name
-   * @param version the project version ({@code featmap --version})
-   * @param gitCommit the checkout's HEAD commit, or null when not run from a git checkout
-   * @param gitDirty whether that checkout had uncommitted changes to tracked files
-   * @param startedAtMillis when the CLI started the sweep (names the sweep run)
-   */
-  public record Launch(String user, String version, String gitCommit, boolean gitDirty, long startedAtMillis) {}
+    /**
+     * Taken by the CLI when it starts the sweep (workers may run as another account, elsewhere).
+     *
+     * @param user the launching person's account name
+     * @param version the project version ({@code featmap --version})
+     * @param gitCommit the checkout's HEAD commit, or null when not run from a git checkout
+     * @param gitDirty whether that checkout had uncommitted changes to tracked files
+     * @param startedAtMillis when the CLI started the sweep (names the sweep run)
+     */
+    public record Launch(String user, String version, String gitCommit, boolean gitDirty, long startedAtMillis) {}
 }

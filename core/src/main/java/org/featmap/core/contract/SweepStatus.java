@@ -17,26 +17,39 @@ import java.util.Map;
  *     {@code status} query tells which of them are done or running ({@code LiveStatus} in workflows merges
  *     them); empty for a sweep that runs every node itself (sweeps started before bounded histories)
  */
-public record SweepStatus(String sweep, Map<String, StageCount> stages, Map<String, String> failures, boolean finished,
-    long computeMillis, long busyMillis, long spanMillis, List<String> live) {
-  public SweepStatus {
-    stages = Map.copyOf(stages);
-    failures = Map.copyOf(failures);
-    live = live == null ? List.of() : List.copyOf(live);
-  }
+public record SweepStatus(
+        String sweep,
+        Map<String, StageCount> stages,
+        Map<String, String> failures,
+        boolean finished,
+        long computeMillis,
+        long busyMillis,
+        long spanMillis,
+        List<String> live) {
+    public SweepStatus {
+        stages = Map.copyOf(stages);
+        failures = Map.copyOf(failures);
+        live = live == null ? List.of() : List.copyOf(live);
+    }
 
-  public SweepStatus(String sweep, Map<String, StageCount> stages, Map<String, String> failures, boolean finished,
-      long computeMillis, long busyMillis, long spanMillis) {
-    this(sweep, stages, failures, finished, computeMillis, busyMillis, spanMillis, List.of());
-  }
+    public SweepStatus(
+            String sweep,
+            Map<String, StageCount> stages,
+            Map<String, String> failures,
+            boolean finished,
+            long computeMillis,
+            long busyMillis,
+            long spanMillis) {
+        this(sweep, stages, failures, finished, computeMillis, busyMillis, spanMillis, List.of());
+    }
 
-  public record StageCount(int total, int done, int cached, int running, int failed, int skipped) {}
+    public record StageCount(int total, int done, int cached, int running, int failed, int skipped) {}
 
-  public int total(java.util.function.ToIntFunction<StageCount> f) {
-    return stages.values().stream().mapToInt(f).sum();
-  }
+    public int total(java.util.function.ToIntFunction<StageCount> f) {
+        return stages.values().stream().mapToInt(f).sum();
+    }
 
-  public List<String> failedNodes() {
-    return failures.keySet().stream().sorted().toList();
-  }
+    public List<String> failedNodes() {
+        return failures.keySet().stream().sorted().toList();
+    }
 }

@@ -16,12 +16,13 @@ import java.util.TreeMap;
  * @param cell the id of the mapping cell it belongs to (train and everything below one train), or
  *     null for shared nodes
  */
-public record Node(String id, Stage stage, String key, SortedMap<String, Object> params, List<Input> inputs, String cell) {
-  public Node {
-    params = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(params));
-    inputs = List.copyOf(inputs);
-  }
+public record Node(
+        String id, Stage stage, String key, SortedMap<String, Object> params, List<Input> inputs, String cell) {
+    public Node {
+        params = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(params));
+        inputs = List.copyOf(inputs);
+    }
 
-  /** An edge: this node reads {@code nodeId}'s outputs as {@code role}. */
-  public record Input(String role, String nodeId) {}
+    /** An edge: this node reads {@code nodeId}'s outputs as {@code role}. */
+    public record Input(String role, String nodeId) {}
 }

@@ -11,9 +11,9 @@ import java.util.Objects;
  * @param bytes size in bytes
  */
 public record ArtifactRef(String uri, String sha256, long bytes) {
-  public ArtifactRef {
-    Objects.requireNonNull(uri, "uri");
-    Objects.requireNonNull(sha256, "sha256");
-    if (bytes < 0) throw new IllegalArgumentException("negative size " + bytes + " for " + uri);
-  }
+    public ArtifactRef {
+        Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(sha256, "sha256");
+        if (bytes < 0) throw new IllegalArgumentException("negative size " + bytes + " for " + uri);
+    }
 }

@@ -15,16 +15,16 @@ import java.util.Map;
  * @param computeMillis wall time of the computation that produced it
  */
 public record NodeManifest(
-    String stage,
-    String key,
-    int codeVersion,
-    Map<String, ArtifactRef> artifacts,
-    Map<String, String> summary,
-    List<String> failures,
-    long computeMillis) {
-  public NodeManifest {
-    artifacts = Map.copyOf(artifacts);
-    summary = Map.copyOf(summary);
-    failures = List.copyOf(failures);
-  }
+        String stage,
+        String key,
+        int codeVersion,
+        Map<String, ArtifactRef> artifacts,
+        Map<String, String> summary,
+        List<String> failures,
+        long computeMillis) {
+    public NodeManifest {
+        artifacts = Map.copyOf(artifacts);
+        summary = Map.copyOf(summary);
+        failures = List.copyOf(failures);
+    }
 }

@@ -11,9 +11,9 @@ import org.featmap.ml.images.RgbImage;
  * Pillow's rules for grey, palette, alpha, 16-bit and CMYK; docs/IMAGES.md).
  */
 public final class FeatureImageDecoder {
-  private FeatureImageDecoder() {}
+    private FeatureImageDecoder() {}
 
-  public static RgbImage decode(Path file) throws IOException {
-    return ImageCodec.decode(file);
-  }
+    public static RgbImage decode(Path file) throws IOException {
+        return ImageCodec.decode(file);
+    }
 }

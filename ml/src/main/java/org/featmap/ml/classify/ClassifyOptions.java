@@ -19,28 +19,37 @@ import org.featmap.ml.features.FeatureStoreReader;
  * @param outDir where the probability files and the summary go
  */
 public record ClassifyOptions(
-    FeatureStoreReader store,
-    String manipulation,
-    ClassifierTail tail,
-    Function<NDArray, NDArray> mapper,
-    String mode,
-    String dataset,
-    Path outDir,
-    int batchSize,
-    Progress progress) {
+        FeatureStoreReader store,
+        String manipulation,
+        ClassifierTail tail,
+        Function<NDArray, NDArray> mapper,
+        String mode,
+        String dataset,
+        Path outDir,
+        int batchSize,
+        Progress progress) {
 
-  public ClassifyOptions {
-    if (store == null || tail == null || outDir == null) throw new IllegalArgumentException("store, tail and outDir are required");
-    if (manipulation == null || manipulation.isBlank()) throw new IllegalArgumentException("manipulation is required");
-    if (mapper != null && (mode == null || mode.isBlank())) throw new IllegalArgumentException("a mapper needs a mode name (e.g. linear)");
-    if (batchSize < 1) throw new IllegalArgumentException("batchSize " + batchSize + ", must be >= 1");
-    dataset = dataset == null ? "dataset" : dataset;
-    progress = progress == null ? Progress.NONE : progress;
-  }
+    public ClassifyOptions {
+        if (store == null || tail == null || outDir == null)
+            throw new IllegalArgumentException("store, tail and outDir are required");
+        if (manipulation == null || manipulation.isBlank())
+            throw new IllegalArgumentException("manipulation is required");
+        if (mapper != null && (mode == null || mode.isBlank()))
+            throw new IllegalArgumentException("a mapper needs a mode name (e.g. linear)");
+        if (batchSize < 1) throw new IllegalArgumentException("batchSize " + batchSize + ", must be >= 1");
+        dataset = dataset == null ? "dataset" : dataset;
+        progress = progress == null ? Progress.NONE : progress;
+    }
 
-  /** Reference batch 128 (spec §8.2). */
-  public static ClassifyOptions of(FeatureStoreReader store, String manipulation, ClassifierTail tail,
-      Function<NDArray, NDArray> mapper, String mode, String dataset, Path outDir) {
-    return new ClassifyOptions(store, manipulation, tail, mapper, mode, dataset, outDir, 128, Progress.NONE);
-  }
+    /** Reference batch 128 (spec §8.2). */
+    public static ClassifyOptions of(
+            FeatureStoreReader store,
+            String manipulation,
+            ClassifierTail tail,
+            Function<NDArray, NDArray> mapper,
+            String mode,
+            String dataset,
+            Path outDir) {
+        return new ClassifyOptions(store, manipulation, tail, mapper, mode, dataset, outDir, 128, Progress.NONE);
+    }
 }

@@ -8,5 +8,5 @@ import ai.djl.ndarray.NDArray;
  */
 @FunctionalInterface
 public interface Decoder {
-  NDArray decode(NDArray scaledLatent);
+    NDArray decode(NDArray scaledLatent);
 }

@@ -9,5 +9,5 @@ import ai.djl.ndarray.NDArray;
  */
 @FunctionalInterface
 public interface EpsModel {
-  NDArray eps(NDArray x, NDArray t, NDArray context, NDArray hint);
+    NDArray eps(NDArray x, NDArray t, NDArray context, NDArray hint);
 }

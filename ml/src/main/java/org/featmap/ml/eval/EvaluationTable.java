@@ -27,74 +27,93 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * a metric that was not computed is null (the CSV's empty cell), never 0.
  */
 public final class EvaluationTable {
-  static final int TEXT_COLUMNS = 9;
+    static final int TEXT_COLUMNS = 9;
 
-  private EvaluationTable() {}
+    private EvaluationTable() {}
 
-  public static void write(Path file, List<EvaluationRow> rows) throws IOException {
-    List<Field> fields = new ArrayList<>();
-    for (int i = 0; i < EvaluationRow.COLUMNS.size(); i++)
-      fields.add(new Field(EvaluationRow.COLUMNS.get(i), i < TEXT_COLUMNS ? FieldType.notNullable(new ArrowType.Utf8())
-          : FieldType.nullable(new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)), null));
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    Path tmp = org.featmap.ml.AtomicFiles.temporary(file);
-    int n = rows.size();
-    try (BufferAllocator alloc = new RootAllocator();
-        VectorSchemaRoot root = VectorSchemaRoot.create(new Schema(fields), alloc)) {
-      root.allocateNew();
-      for (int r = 0; r < n; r++) {
-        EvaluationRow row = rows.get(r);
-        List<String> text = row.cells().subList(0, TEXT_COLUMNS);
-        double[] metrics = metrics(row);
-        for (int c = 0; c < fields.size(); c++) {
-          if (c < TEXT_COLUMNS) {
-            ((VarCharVector) root.getVector(c)).setSafe(r, text.get(c).getBytes(StandardCharsets.UTF_8));
-          } else {
-            Float8Vector v = (Float8Vector) root.getVector(c);
-            double x = metrics[c - TEXT_COLUMNS];
-            if (Double.isNaN(x)) v.setNull(r);
-            else v.setSafe(r, x);
-          }
+    public static void write(Path file, List<EvaluationRow> rows) throws IOException {
+        List<Field> fields = new ArrayList<>();
+        for (int i = 0; i < EvaluationRow.COLUMNS.size(); i++)
+            fields.add(new Field(
+                    EvaluationRow.COLUMNS.get(i),
+                    i < TEXT_COLUMNS
+                            ? FieldType.notNullable(new ArrowType.Utf8())
+                            : FieldType.nullable(new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)),
+                    null));
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path tmp = org.featmap.ml.AtomicFiles.temporary(file);
+        int n = rows.size();
+        try (BufferAllocator alloc = new RootAllocator();
+                VectorSchemaRoot root = VectorSchemaRoot.create(new Schema(fields), alloc)) {
+            root.allocateNew();
+            for (int r = 0; r < n; r++) {
+                EvaluationRow row = rows.get(r);
+                List<String> text = row.cells().subList(0, TEXT_COLUMNS);
+                double[] metrics = metrics(row);
+                for (int c = 0; c < fields.size(); c++) {
+                    if (c < TEXT_COLUMNS) {
+                        ((VarCharVector) root.getVector(c))
+                                .setSafe(r, text.get(c).getBytes(StandardCharsets.UTF_8));
+                    } else {
+                        Float8Vector v = (Float8Vector) root.getVector(c);
+                        double x = metrics[c - TEXT_COLUMNS];
+                        if (Double.isNaN(x)) v.setNull(r);
+                        else v.setSafe(r, x);
+                    }
+                }
+            }
+            for (int c = 0; c < fields.size(); c++) root.getVector(c).setValueCount(n);
+            root.setRowCount(n);
+            try (FileChannel ch = FileChannel.open(
+                            tmp,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.TRUNCATE_EXISTING,
+                            StandardOpenOption.WRITE);
+                    ArrowFileWriter w = new ArrowFileWriter(root, null, ch)) {
+                w.start();
+                w.writeBatch();
+                w.end();
+            }
         }
-      }
-      for (int c = 0; c < fields.size(); c++) root.getVector(c).setValueCount(n);
-      root.setRowCount(n);
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-          ArrowFileWriter w = new ArrowFileWriter(root, null, ch)) {
-        w.start();
-        w.writeBatch();
-        w.end();
-      }
+        org.featmap.ml.AtomicFiles.publish(tmp, file);
     }
-    org.featmap.ml.AtomicFiles.publish(tmp, file);
-  }
 
-  static double[] metrics(EvaluationRow r) {
-    EvaluationRow.Metrics a = r.targetVsMapped(), b = r.targetReconstructedVsMapped();
-    return new double[] {a.mse(), a.ssim(), a.lpips(), a.medianCosSim(), a.maskedMedianCosSim(),
-        b.mse(), b.ssim(), b.lpips(), b.medianCosSim(), b.maskedMedianCosSim()};
-  }
+    static double[] metrics(EvaluationRow r) {
+        EvaluationRow.Metrics a = r.targetVsMapped(), b = r.targetReconstructedVsMapped();
+        return new double[] {
+            a.mse(),
+            a.ssim(),
+            a.lpips(),
+            a.medianCosSim(),
+            a.maskedMedianCosSim(),
+            b.mse(),
+            b.ssim(),
+            b.lpips(),
+            b.medianCosSim(),
+            b.maskedMedianCosSim()
+        };
+    }
 
-  /** Reads the file back as rows of strings (metric cells as the CSV writes them; null → ""). */
-  public static List<List<String>> readCells(Path file) throws IOException {
-    List<List<String>> out = new ArrayList<>();
-    try (BufferAllocator alloc = new RootAllocator();
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-        ArrowFileReader rd = new ArrowFileReader(ch, alloc)) {
-      VectorSchemaRoot root = rd.getVectorSchemaRoot();
-      while (rd.loadNextBatch()) {
-        for (int r = 0; r < root.getRowCount(); r++) {
-          List<String> row = new ArrayList<>();
-          for (int c = 0; c < root.getFieldVectors().size(); c++) {
-            Object o = root.getVector(c).getObject(r);
-            if (o == null) row.add("");
-            else if (o instanceof Double d) row.add(String.format(java.util.Locale.ROOT, "%.17g", d));
-            else row.add(o.toString());
-          }
-          out.add(row);
+    /** Reads the file back as rows of strings (metric cells as the CSV writes them; null → ""). */
+    public static List<List<String>> readCells(Path file) throws IOException {
+        List<List<String>> out = new ArrayList<>();
+        try (BufferAllocator alloc = new RootAllocator();
+                FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+                ArrowFileReader rd = new ArrowFileReader(ch, alloc)) {
+            VectorSchemaRoot root = rd.getVectorSchemaRoot();
+            while (rd.loadNextBatch()) {
+                for (int r = 0; r < root.getRowCount(); r++) {
+                    List<String> row = new ArrayList<>();
+                    for (int c = 0; c < root.getFieldVectors().size(); c++) {
+                        Object o = root.getVector(c).getObject(r);
+                        if (o == null) row.add("");
+                        else if (o instanceof Double d) row.add(String.format(java.util.Locale.ROOT, "%.17g", d));
+                        else row.add(o.toString());
+                    }
+                    out.add(row);
+                }
+            }
         }
-      }
+        return out;
     }
-    return out;
-  }
 }

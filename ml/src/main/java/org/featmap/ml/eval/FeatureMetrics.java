@@ -19,79 +19,86 @@ import java.util.Arrays;
  * </ul>
  */
 public final class FeatureMetrics {
-  private final int c;
-  private final int h;
-  private final int w;
-  private double sse;
-  private long values;
-  private final double[] chMean;
-  private final double[] chM2;
-  private long perChannelCount;
-  private double[] cosines = new double[1024];
-  private int nCos;
-  private int samples;
+    private final int c;
+    private final int h;
+    private final int w;
+    private double sse;
+    private long values;
+    private final double[] chMean;
+    private final double[] chM2;
+    private long perChannelCount;
+    private double[] cosines = new double[1024];
+    private int nCos;
+    private int samples;
 
-  public record Result(int samples, long tokens, double mse, double meanTokenCosine, double medianTokenCosine,
-      double r2, double sse, double sst) {}
+    public record Result(
+            int samples,
+            long tokens,
+            double mse,
+            double meanTokenCosine,
+            double medianTokenCosine,
+            double r2,
+            double sse,
+            double sst) {}
 
-  public FeatureMetrics(int channels, int height, int width) {
-    if (channels <= 0 || height <= 0 || width <= 0)
-      throw new IllegalArgumentException("feature shape " + channels + "x" + height + "x" + width);
-    this.c = channels;
-    this.h = height;
-    this.w = width;
-    this.chMean = new double[channels];
-    this.chM2 = new double[channels];
-  }
-
-  /** Adds {@code batch} samples of float32 (B, C, H, W) maps. */
-  public void add(float[] mapped, float[] target, int batch) {
-    int per = c * h * w;
-    if (mapped.length < batch * per || target.length < batch * per)
-      throw new IllegalArgumentException("batch of " + batch + " needs " + batch * per + " values, got "
-          + mapped.length + " mapped and " + target.length + " target");
-    int n = h * w;
-    for (int b = 0; b < batch; b++) {
-      int off = b * per;
-      for (int i = 0; i < per; i++) {
-        double d = (double) mapped[off + i] - target[off + i];
-        sse += d * d;
-      }
-      values += per;
-      // Chan et al. merge of this sample's per-channel (mean, M2) into the running ones: stable SST
-      for (int ch = 0; ch < c; ch++) {
-        int o = off + ch * n;
-        double m = 0;
-        for (int p = 0; p < n; p++) m += target[o + p];
-        m /= n;
-        double m2 = 0;
-        for (int p = 0; p < n; p++) {
-          double d = target[o + p] - m;
-          m2 += d * d;
-        }
-        long na = perChannelCount;
-        double delta = m - chMean[ch];
-        long tot = na + n;
-        chMean[ch] += delta * n / tot;
-        chM2[ch] += m2 + delta * delta * ((double) na * n / tot);
-      }
-      perChannelCount += n;
-      double[] cos = CosineMetrics.perPosition(mapped, off, target, off, c, h, w);
-      if (nCos + n > cosines.length) cosines = Arrays.copyOf(cosines, Math.max(cosines.length * 2, nCos + n));
-      System.arraycopy(cos, 0, cosines, nCos, n);
-      nCos += n;
-      samples++;
+    public FeatureMetrics(int channels, int height, int width) {
+        if (channels <= 0 || height <= 0 || width <= 0)
+            throw new IllegalArgumentException("feature shape " + channels + "x" + height + "x" + width);
+        this.c = channels;
+        this.h = height;
+        this.w = width;
+        this.chMean = new double[channels];
+        this.chM2 = new double[channels];
     }
-  }
 
-  public Result result() {
-    if (samples == 0) throw new IllegalStateException("no samples were added to the feature metrics");
-    double sst = 0;
-    for (double v : chM2) sst += v;
-    double sumCos = 0;
-    for (int i = 0; i < nCos; i++) sumCos += cosines[i];
-    double median = CosineMetrics.lowerMedian(Arrays.copyOf(cosines, nCos));
-    double r2 = sst > 0 ? 1.0 - sse / sst : Double.NaN;
-    return new Result(samples, nCos, sse / values, sumCos / nCos, median, r2, sse, sst);
-  }
+    /** Adds {@code batch} samples of float32 (B, C, H, W) maps. */
+    public void add(float[] mapped, float[] target, int batch) {
+        int per = c * h * w;
+        if (mapped.length < batch * per || target.length < batch * per)
+            throw new IllegalArgumentException("batch of " + batch + " needs " + batch * per + " values, got "
+                    + mapped.length + " mapped and " + target.length + " target");
+        int n = h * w;
+        for (int b = 0; b < batch; b++) {
+            int off = b * per;
+            for (int i = 0; i < per; i++) {
+                double d = (double) mapped[off + i] - target[off + i];
+                sse += d * d;
+            }
+            values += per;
+            // Chan et al. merge of this sample's per-channel (mean, M2) into the running ones: stable SST
+            for (int ch = 0; ch < c; ch++) {
+                int o = off + ch * n;
+                double m = 0;
+                for (int p = 0; p < n; p++) m += target[o + p];
+                m /= n;
+                double m2 = 0;
+                for (int p = 0; p < n; p++) {
+                    double d = target[o + p] - m;
+                    m2 += d * d;
+                }
+                long na = perChannelCount;
+                double delta = m - chMean[ch];
+                long tot = na + n;
+                chMean[ch] += delta * n / tot;
+                chM2[ch] += m2 + delta * delta * ((double) na * n / tot);
+            }
+            perChannelCount += n;
+            double[] cos = CosineMetrics.perPosition(mapped, off, target, off, c, h, w);
+            if (nCos + n > cosines.length) cosines = Arrays.copyOf(cosines, Math.max(cosines.length * 2, nCos + n));
+            System.arraycopy(cos, 0, cosines, nCos, n);
+            nCos += n;
+            samples++;
+        }
+    }
+
+    public Result result() {
+        if (samples == 0) throw new IllegalStateException("no samples were added to the feature metrics");
+        double sst = 0;
+        for (double v : chM2) sst += v;
+        double sumCos = 0;
+        for (int i = 0; i < nCos; i++) sumCos += cosines[i];
+        double median = CosineMetrics.lowerMedian(Arrays.copyOf(cosines, nCos));
+        double r2 = sst > 0 ? 1.0 - sse / sst : Double.NaN;
+        return new Result(samples, nCos, sse / values, sumCos / nCos, median, r2, sse, sst);
+    }
 }

@@ -7,7 +7,6 @@ import ai.djl.nn.Block;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -16,56 +15,56 @@ import java.nio.file.Path;
  * manager (DJL PtSymbolBlock behaviour), so the caller's scoping controls their lifetime.
  */
 public final class TorchScriptModule implements EpsModel, Decoder, AutoCloseable {
-  private final ZooModel<NDList, NDList> model;
-  private final Block block;
-  private final Path file;
+    private final ZooModel<NDList, NDList> model;
+    private final Block block;
+    private final Path file;
 
-  private TorchScriptModule(ZooModel<NDList, NDList> model, Path file) {
-    this.model = model;
-    this.block = model.getBlock();
-    this.file = file;
-  }
-
-  /** Loads on the engine's default device (tools and tests). */
-  public static TorchScriptModule load(Path file) throws IOException {
-    return load(file, null);
-  }
-
-  /** Loads on {@code device} (null: the engine's default); stages pass the worker's. */
-  public static TorchScriptModule load(Path file, ai.djl.Device device) throws IOException {
-    try {
-      return new TorchScriptModule(org.featmap.ml.TorchScripts.load(file, device), file);
-    } catch (IllegalArgumentException e) {
-      throw new IOException(e.getMessage(), e);
+    private TorchScriptModule(ZooModel<NDList, NDList> model, Path file) {
+        this.model = model;
+        this.block = model.getBlock();
+        this.file = file;
     }
-  }
 
-  /** The device the module's weights live on. */
-  public ai.djl.Device device() {
-    return model.getNDManager().getDevice();
-  }
+    /** Loads on the engine's default device (tools and tests). */
+    public static TorchScriptModule load(Path file) throws IOException {
+        return load(file, null);
+    }
 
-  public NDList forward(NDList inputs) {
-    NDManager m = inputs.head().getManager();
-    return block.forward(new ParameterStore(m, false), inputs, false);
-  }
+    /** Loads on {@code device} (null: the engine's default); stages pass the worker's. */
+    public static TorchScriptModule load(Path file, ai.djl.Device device) throws IOException {
+        try {
+            return new TorchScriptModule(org.featmap.ml.TorchScripts.load(file, device), file);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
 
-  @Override
-  public NDArray eps(NDArray x, NDArray t, NDArray context, NDArray hint) {
-    return forward(new NDList(x, t, context, hint)).singletonOrThrow();
-  }
+    /** The device the module's weights live on. */
+    public ai.djl.Device device() {
+        return model.getNDManager().getDevice();
+    }
 
-  @Override
-  public NDArray decode(NDArray scaledLatent) {
-    return forward(new NDList(scaledLatent)).singletonOrThrow();
-  }
+    public NDList forward(NDList inputs) {
+        NDManager m = inputs.head().getManager();
+        return block.forward(new ParameterStore(m, false), inputs, false);
+    }
 
-  public Path file() {
-    return file;
-  }
+    @Override
+    public NDArray eps(NDArray x, NDArray t, NDArray context, NDArray hint) {
+        return forward(new NDList(x, t, context, hint)).singletonOrThrow();
+    }
 
-  @Override
-  public void close() {
-    model.close();
-  }
+    @Override
+    public NDArray decode(NDArray scaledLatent) {
+        return forward(new NDList(scaledLatent)).singletonOrThrow();
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
 }

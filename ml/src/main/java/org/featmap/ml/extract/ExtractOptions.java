@@ -17,52 +17,135 @@ import org.featmap.ml.features.FeatureDType;
  * @param threads libtorch intra-op threads, 0 = leave libtorch's default
  */
 public record ExtractOptions(
-    Path backboneDir,
-    Path imagesDir,
-    String sourceFolder,
-    Path outDir,
-    List<String> layers,
-    String dataset,
-    String split,
-    int batchSize,
-    int rowsPerShard,
-    FeatureDType dtype,
-    FeatureCompression compression,
-    Device device,
-    int threads,
-    Progress progress) {
+        Path backboneDir,
+        Path imagesDir,
+        String sourceFolder,
+        Path outDir,
+        List<String> layers,
+        String dataset,
+        String split,
+        int batchSize,
+        int rowsPerShard,
+        FeatureDType dtype,
+        FeatureCompression compression,
+        Device device,
+        int threads,
+        Progress progress) {
 
-  public ExtractOptions {
-    if (batchSize <= 0) throw new IllegalArgumentException("batchSize " + batchSize + ", must be > 0");
-    if (rowsPerShard <= 0) throw new IllegalArgumentException("rowsPerShard " + rowsPerShard + ", must be > 0");
-    layers = layers == null ? List.of() : List.copyOf(layers);
-    progress = progress == null ? Progress.NONE : progress;
-    device = device == null ? Device.cpu() : device;
-  }
+    public ExtractOptions {
+        if (batchSize <= 0) throw new IllegalArgumentException("batchSize " + batchSize + ", must be > 0");
+        if (rowsPerShard <= 0) throw new IllegalArgumentException("rowsPerShard " + rowsPerShard + ", must be > 0");
+        layers = layers == null ? List.of() : List.copyOf(layers);
+        progress = progress == null ? Progress.NONE : progress;
+        device = device == null ? Device.cpu() : device;
+    }
 
-  /** Defaults: source {@code direct}, all layers, batch 16, 512 rows per shard, float32, no compression, CPU. */
-  public static ExtractOptions of(Path backboneDir, Path imagesDir, Path outDir) {
-    return new ExtractOptions(backboneDir, imagesDir, "direct", outDir, List.of(), "dataset", "train", 16, 512,
-        FeatureDType.FLOAT32, FeatureCompression.NONE, Device.cpu(), 0, Progress.NONE);
-  }
+    /** Defaults: source {@code direct}, all layers, batch 16, 512 rows per shard, float32, no compression, CPU. */
+    public static ExtractOptions of(Path backboneDir, Path imagesDir, Path outDir) {
+        return new ExtractOptions(
+                backboneDir,
+                imagesDir,
+                "direct",
+                outDir,
+                List.of(),
+                "dataset",
+                "train",
+                16,
+                512,
+                FeatureDType.FLOAT32,
+                FeatureCompression.NONE,
+                Device.cpu(),
+                0,
+                Progress.NONE);
+    }
 
-  public ExtractOptions withLayers(List<String> l) {
-    return new ExtractOptions(backboneDir, imagesDir, sourceFolder, outDir, l, dataset, split, batchSize, rowsPerShard, dtype, compression, device, threads, progress);
-  }
+    public ExtractOptions withLayers(List<String> l) {
+        return new ExtractOptions(
+                backboneDir,
+                imagesDir,
+                sourceFolder,
+                outDir,
+                l,
+                dataset,
+                split,
+                batchSize,
+                rowsPerShard,
+                dtype,
+                compression,
+                device,
+                threads,
+                progress);
+    }
 
-  public ExtractOptions withBatch(int batch, int shardRows) {
-    return new ExtractOptions(backboneDir, imagesDir, sourceFolder, outDir, layers, dataset, split, batch, shardRows, dtype, compression, device, threads, progress);
-  }
+    public ExtractOptions withBatch(int batch, int shardRows) {
+        return new ExtractOptions(
+                backboneDir,
+                imagesDir,
+                sourceFolder,
+                outDir,
+                layers,
+                dataset,
+                split,
+                batch,
+                shardRows,
+                dtype,
+                compression,
+                device,
+                threads,
+                progress);
+    }
 
-  public ExtractOptions withStorage(FeatureDType d, FeatureCompression c) {
-    return new ExtractOptions(backboneDir, imagesDir, sourceFolder, outDir, layers, dataset, split, batchSize, rowsPerShard, d, c, device, threads, progress);
-  }
+    public ExtractOptions withStorage(FeatureDType d, FeatureCompression c) {
+        return new ExtractOptions(
+                backboneDir,
+                imagesDir,
+                sourceFolder,
+                outDir,
+                layers,
+                dataset,
+                split,
+                batchSize,
+                rowsPerShard,
+                d,
+                c,
+                device,
+                threads,
+                progress);
+    }
 
-  public ExtractOptions withSource(String dataset, String split, String source) {
-    return new ExtractOptions(backboneDir, imagesDir, source, outDir, layers, dataset, split, batchSize, rowsPerShard, dtype, compression, device, threads, progress);
-  }
+    public ExtractOptions withSource(String dataset, String split, String source) {
+        return new ExtractOptions(
+                backboneDir,
+                imagesDir,
+                source,
+                outDir,
+                layers,
+                dataset,
+                split,
+                batchSize,
+                rowsPerShard,
+                dtype,
+                compression,
+                device,
+                threads,
+                progress);
+    }
 
-  public ExtractOptions withRuntime(Device d, int nThreads, Progress p) {
-    return new ExtractOptions(backboneDir, imagesDir, sourceFolder, outDir, layers, dataset, split, batchSize, rowsPerShard, dtype, compression, d, nThreads, p);
-  }
+    public ExtractOptions withRuntime(Device d, int nThreads, Progress p) {
+        return new ExtractOptions(
+                backboneDir,
+                imagesDir,
+                sourceFolder,
+                outDir,
+                layers,
+                dataset,
+                split,
+                batchSize,
+                rowsPerShard,
+                dtype,
+                compression,
+                d,
+                nThreads,
+                p);
+    }
 }

@@ -10,13 +10,13 @@ import java.util.Map;
  * could not be decoded this attempt (skipped, not stored), {@code layerDirs} the feature stores.
  */
 public record ExtractReport(
-    int samples,
-    int rows,
-    int resumedFrom,
-    List<Failure> failures,
-    Map<String, Path> layerDirs,
-    double seconds,
-    double imagesPerSecond) {
+        int samples,
+        int rows,
+        int resumedFrom,
+        List<Failure> failures,
+        Map<String, Path> layerDirs,
+        double seconds,
+        double imagesPerSecond) {
 
-  public record Failure(int sampleId, String path, String error) {}
+    public record Failure(int sampleId, String path, String error) {}
 }

@@ -14,31 +14,33 @@ import java.util.stream.Stream;
  * still opens the single-store layout extractions wrote before.
  */
 public final class FeaturePartitions {
-  private FeaturePartitions() {}
+    private FeaturePartitions() {}
 
-  /**
-   * The folder name of a manipulation's partition: the name itself when it is a plain file name (every
-   * manipulation of spec §2 and the shortened generative-edit names), else its safe characters plus a hash, so two
-   * names never share a folder.
-   */
-  public static String dirName(String manipulation) {
-    if (manipulation.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")) return manipulation;
-    String safe = manipulation.replaceAll("[^A-Za-z0-9_.-]", "_");
-    if (safe.length() > 60) safe = safe.substring(0, 60);
-    return "m_" + safe + "-" + org.featmap.core.store.Sha256.hex(manipulation).substring(0, 12);
-  }
-
-  /** The partition folders of {@code layerDir} that hold a complete store, in name order. */
-  public static List<Path> present(Path layerDir) throws IOException {
-    if (!Files.isDirectory(layerDir)) return List.of();
-    try (Stream<Path> s = Files.list(layerDir)) {
-      return s.filter(p -> Files.isRegularFile(p.resolve(StoreFiles.STORE_JSON))).sorted().toList();
+    /**
+     * The folder name of a manipulation's partition: the name itself when it is a plain file name (every
+     * manipulation of spec §2 and the shortened generative-edit names), else its safe characters plus a hash, so two
+     * names never share a folder.
+     */
+    public static String dirName(String manipulation) {
+        if (manipulation.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")) return manipulation;
+        String safe = manipulation.replaceAll("[^A-Za-z0-9_.-]", "_");
+        if (safe.length() > 60) safe = safe.substring(0, 60);
+        return "m_" + safe + "-"
+                + org.featmap.core.store.Sha256.hex(manipulation).substring(0, 12);
     }
-  }
 
-  /** The prefix (relative to the layer folder, with a trailing slash) of a manipulation's partition. */
-  public static String prefix(String manipulation) {
-    return dirName(manipulation) + "/";
-  }
+    /** The partition folders of {@code layerDir} that hold a complete store, in name order. */
+    public static List<Path> present(Path layerDir) throws IOException {
+        if (!Files.isDirectory(layerDir)) return List.of();
+        try (Stream<Path> s = Files.list(layerDir)) {
+            return s.filter(p -> Files.isRegularFile(p.resolve(StoreFiles.STORE_JSON)))
+                    .sorted()
+                    .toList();
+        }
+    }
 
+    /** The prefix (relative to the layer folder, with a trailing slash) of a manipulation's partition. */
+    public static String prefix(String manipulation) {
+        return dirName(manipulation) + "/";
+    }
 }

@@ -8,26 +8,26 @@ import java.io.IOException;
  * training and evaluation only see this interface.
  */
 public interface PairDataset extends AutoCloseable {
-  int size();
+    int size();
 
-  int channels();
+    int channels();
 
-  int height();
+    int height();
 
-  int width();
+    int width();
 
-  /** The original id (file id of the unmanipulated image) of pair i. */
-  String originalId(int i);
+    /** The original id (file id of the unmanipulated image) of pair i. */
+    String originalId(int i);
 
-  /** The manipulation name of pair i. */
-  String manipulation(int i);
+    /** The manipulation name of pair i. */
+    String manipulation(int i);
 
-  /** The class index (ImageFolder order) of pair i. */
-  int classId(int i);
+    /** The class index (ImageFolder order) of pair i. */
+    int classId(int i);
 
-  /** Copies the source map of pair i into {@code src[srcOff..]} and the target map into {@code tgt[tgtOff..]}. */
-  void read(int i, float[] src, int srcOff, float[] tgt, int tgtOff) throws IOException;
+    /** Copies the source map of pair i into {@code src[srcOff..]} and the target map into {@code tgt[tgtOff..]}. */
+    void read(int i, float[] src, int srcOff, float[] tgt, int tgtOff) throws IOException;
 
-  @Override
-  default void close() throws IOException {}
+    @Override
+    default void close() throws IOException {}
 }

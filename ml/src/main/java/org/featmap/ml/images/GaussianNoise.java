@@ -13,35 +13,35 @@ import java.util.SplittableRandom;
  * (SplitMix64) and Java 17's {@code RandomGenerator.nextGaussian()} (a ziggurat).
  */
 public final class GaussianNoise {
-  private GaussianNoise() {}
+    private GaussianNoise() {}
 
-  /**
-   * Seed rule: the first 8 bytes (big-endian) of SHA-256 over the UTF-8 text
-   * {@code "featmap-noise|<dataset>|<split>|<imageId>|<manipulation>"}.
-   */
-  public static long seed(String dataset, String split, String imageId, String manipulation) {
-    String key = "featmap-noise|" + dataset + "|" + split + "|" + imageId + "|" + manipulation;
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      long s = 0;
-      for (int i = 0; i < 8; i++) s = (s << 8) | (d[i] & 0xFF);
-      return s;
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    /**
+     * Seed rule: the first 8 bytes (big-endian) of SHA-256 over the UTF-8 text
+     * {@code "featmap-noise|<dataset>|<split>|<imageId>|<manipulation>"}.
+     */
+    public static long seed(String dataset, String split, String imageId, String manipulation) {
+        String key = "featmap-noise|" + dataset + "|" + split + "|" + imageId + "|" + manipulation;
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            long s = 0;
+            for (int i = 0; i < 8; i++) s = (s << 8) | (d[i] & 0xFF);
+            return s;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
-  }
 
-  public static RgbImage apply(RgbImage img, double sd, long seed) {
-    SplittableRandom rng = new SplittableRandom(seed);
-    byte[] in = img.rgb();
-    byte[] out = new byte[in.length];
-    for (int i = 0; i < in.length; i++) out[i] = (byte) addTruncated(in[i] & 0xFF, rng.nextGaussian() * sd);
-    return new RgbImage(img.width(), img.height(), out);
-  }
+    public static RgbImage apply(RgbImage img, double sd, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        byte[] in = img.rgb();
+        byte[] out = new byte[in.length];
+        for (int i = 0; i < in.length; i++) out[i] = (byte) addTruncated(in[i] & 0xFF, rng.nextGaussian() * sd);
+        return new RgbImage(img.width(), img.height(), out);
+    }
 
-  /** pixel + trunc(sample) clipped to 0..255 (AV5). */
-  public static int addTruncated(int pixel, double sample) {
-    int v = pixel + (int) sample; // (int) truncates toward zero like numpy's astype(int16)
-    return v < 0 ? 0 : Math.min(v, 255);
-  }
+    /** pixel + trunc(sample) clipped to 0..255 (AV5). */
+    public static int addTruncated(int pixel, double sample) {
+        int v = pixel + (int) sample; // (int) truncates toward zero like numpy's astype(int16)
+        return v < 0 ? 0 : Math.min(v, 255);
+    }
 }

@@ -13,5 +13,11 @@ import java.util.Map;
  * @param perManipulation files written per name ("resized" included), in op order
  * @param skippedFiles non-image files ignored by ingest
  */
-public record ManipulateReport(String split, int images, int imagesDone, long filesWritten, List<String> failures,
-    Map<String, Integer> perManipulation, List<String> skippedFiles) {}
+public record ManipulateReport(
+        String split,
+        int images,
+        int imagesDone,
+        long filesWritten,
+        List<String> failures,
+        Map<String, Integer> perManipulation,
+        List<String> skippedFiles) {}

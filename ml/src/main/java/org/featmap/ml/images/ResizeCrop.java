@@ -7,46 +7,47 @@ package org.featmap.ml.images;
  * Smaller images are upscaled, as the reference does.
  */
 public final class ResizeCrop {
-  private ResizeCrop() {}
+    private ResizeCrop() {}
 
-  /** Reference target size {@code target_img_size} (spec §1.4). */
-  public static final int TARGET = 288;
+    /** Reference target size {@code target_img_size} (spec §1.4). */
+    public static final int TARGET = 288;
 
-  /** The (width, height) torchvision's Resize(size) gives for a {@code w x h} image. */
-  public static int[] resizedSize(int w, int h, int size) {
-    int shortSide = Math.min(w, h);
-    int longSide = Math.max(w, h);
-    // Python: int(size * long / short) — exact integer product, then one float division, truncated.
-    int newLong = (int) ((double) ((long) size * longSide) / shortSide);
-    return w <= h ? new int[] {size, newLong} : new int[] {newLong, size};
-  }
+    /** The (width, height) torchvision's Resize(size) gives for a {@code w x h} image. */
+    public static int[] resizedSize(int w, int h, int size) {
+        int shortSide = Math.min(w, h);
+        int longSide = Math.max(w, h);
+        // Python: int(size * long / short) — exact integer product, then one float division, truncated.
+        int newLong = (int) ((double) ((long) size * longSide) / shortSide);
+        return w <= h ? new int[] {size, newLong} : new int[] {newLong, size};
+    }
 
-  /** torchvision center_crop offset: int(round((in - crop) / 2.0)) with Python's round-half-even. */
-  public static int cropOffset(int in, int crop) {
-    return (int) Math.rint((in - crop) / 2.0);
-  }
+    /** torchvision center_crop offset: int(round((in - crop) / 2.0)) with Python's round-half-even. */
+    public static int cropOffset(int in, int crop) {
+        return (int) Math.rint((in - crop) / 2.0);
+    }
 
-  public static RgbImage resize(RgbImage img, int size) {
-    int[] wh = resizedSize(img.width(), img.height(), size);
-    if (wh[0] == img.width() && wh[1] == img.height()) return img;
-    return PillowResample.resize(img, wh[0], wh[1], PillowResample.Filter.BILINEAR);
-  }
+    public static RgbImage resize(RgbImage img, int size) {
+        int[] wh = resizedSize(img.width(), img.height(), size);
+        if (wh[0] == img.width() && wh[1] == img.height()) return img;
+        return PillowResample.resize(img, wh[0], wh[1], PillowResample.Filter.BILINEAR);
+    }
 
-  public static RgbImage centerCrop(RgbImage img, int size) {
-    if (img.width() < size || img.height() < size)
-      throw new IllegalArgumentException("cannot centre-crop " + img.width() + "x" + img.height() + " to " + size);
-    int left = cropOffset(img.width(), size);
-    int top = cropOffset(img.height(), size);
-    if (left == 0 && top == 0 && img.width() == size && img.height() == size) return img;
-    byte[] out = new byte[size * size * 3];
-    byte[] in = img.rgb();
-    for (int y = 0; y < size; y++)
-      System.arraycopy(in, ((top + y) * img.width() + left) * 3, out, y * size * 3, size * 3);
-    return new RgbImage(size, size, out);
-  }
+    public static RgbImage centerCrop(RgbImage img, int size) {
+        if (img.width() < size || img.height() < size)
+            throw new IllegalArgumentException(
+                    "cannot centre-crop " + img.width() + "x" + img.height() + " to " + size);
+        int left = cropOffset(img.width(), size);
+        int top = cropOffset(img.height(), size);
+        if (left == 0 && top == 0 && img.width() == size && img.height() == size) return img;
+        byte[] out = new byte[size * size * 3];
+        byte[] in = img.rgb();
+        for (int y = 0; y < size; y++)
+            System.arraycopy(in, ((top + y) * img.width() + left) * 3, out, y * size * 3, size * 3);
+        return new RgbImage(size, size, out);
+    }
 
-  /** Resize shorter side to {@code size}, then centre crop {@code size x size}. */
-  public static RgbImage apply(RgbImage img, int size) {
-    return centerCrop(resize(img, size), size);
-  }
+    /** Resize shorter side to {@code size}, then centre crop {@code size x size}. */
+    public static RgbImage apply(RgbImage img, int size) {
+        return centerCrop(resize(img, size), size);
+    }
 }

@@ -5,5 +5,5 @@ package org.featmap.ml.mapping;
  * 512 / 512 / d 512, 8 heads, FFN 1024, 4 layers); other values only serve small parity fixtures.
  */
 public record Dims(int mlpHidden, int cnnHidden, int dModel, int heads, int ffn, int layers) {
-  public static final Dims SPEC = new Dims(512, 512, 512, 8, 1024, 4);
+    public static final Dims SPEC = new Dims(512, 512, 512, 8, 1024, 4);
 }

@@ -6,20 +6,20 @@ import java.util.SplittableRandom;
 
 /** Per-token affine map y = W x + b (spec §5.2); keys {@code weight, bias}. */
 public final class LinearMapping extends MappingModel {
-  private final NDArray[] fc;
+    private final NDArray[] fc;
 
-  LinearMapping(NDManager m, int c, boolean tf, String manip, SplittableRandom rng) {
-    super(m, c, tf, manip);
-    fc = linear("", c, c, rng);
-  }
+    LinearMapping(NDManager m, int c, boolean tf, String manip, SplittableRandom rng) {
+        super(m, c, tf, manip);
+        fc = linear("", c, c, rng);
+    }
 
-  @Override
-  public ModelType type() {
-    return ModelType.LINEAR;
-  }
+    @Override
+    public ModelType type() {
+        return ModelType.LINEAR;
+    }
 
-  @Override
-  protected NDArray network(NDArray x, boolean training) {
-    return perToken(x, t -> applyLinear(t, fc));
-  }
+    @Override
+    protected NDArray network(NDArray x, boolean training) {
+        return perToken(x, t -> applyLinear(t, fc));
+    }
 }

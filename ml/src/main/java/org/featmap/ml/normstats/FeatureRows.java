@@ -8,16 +8,16 @@ import java.io.IOException;
  * feature store implements this.
  */
 public interface FeatureRows {
-  int rowCount();
+    int rowCount();
 
-  int channels();
+    int channels();
 
-  int height();
+    int height();
 
-  int width();
+    int width();
 
-  String manipulation(int row);
+    String manipulation(int row);
 
-  /** Copies row {@code row} (C·H·W floats, CHW order) into {@code dst[off..]}. */
-  void read(int row, float[] dst, int off) throws IOException;
+    /** Copies row {@code row} (C·H·W floats, CHW order) into {@code dst[off..]}. */
+    void read(int row, float[] dst, int off) throws IOException;
 }

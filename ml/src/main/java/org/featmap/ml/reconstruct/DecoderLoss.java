@@ -9,16 +9,16 @@ import ai.djl.ndarray.NDArray;
  * halves it).
  */
 public enum DecoderLoss {
-  L1,
-  MSE;
+    L1,
+    MSE;
 
-  public NDArray compute(NDArray pred, NDArray target) {
-    NDArray d = pred.sub(target);
-    return this == L1 ? d.abs().mean() : d.square().mean();
-  }
+    public NDArray compute(NDArray pred, NDArray target) {
+        NDArray d = pred.sub(target);
+        return this == L1 ? d.abs().mean() : d.square().mean();
+    }
 
-  public static DecoderLoss parse(String name) {
-    for (DecoderLoss l : values()) if (l.name().equalsIgnoreCase(name)) return l;
-    throw new IllegalArgumentException("decoder loss '" + name + "'; allowed: l1, mse");
-  }
+    public static DecoderLoss parse(String name) {
+        for (DecoderLoss l : values()) if (l.name().equalsIgnoreCase(name)) return l;
+        throw new IllegalArgumentException("decoder loss '" + name + "'; allowed: l1, mse");
+    }
 }

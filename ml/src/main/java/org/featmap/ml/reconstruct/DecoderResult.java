@@ -10,16 +10,16 @@ import java.util.List;
  * validation passes and saving included) and the training throughput (train rows × epochs / seconds).
  */
 public record DecoderResult(
-    Path modelDir,
-    int trainRows,
-    int valRows,
-    double initialValLoss,
-    List<Double> trainLoss,
-    List<Double> valLoss,
-    double seconds,
-    double samplesPerSecond) {
+        Path modelDir,
+        int trainRows,
+        int valRows,
+        double initialValLoss,
+        List<Double> trainLoss,
+        List<Double> valLoss,
+        double seconds,
+        double samplesPerSecond) {
 
-  public double finalValLoss() {
-    return valLoss.get(valLoss.size() - 1);
-  }
+    public double finalValLoss() {
+        return valLoss.get(valLoss.size() - 1);
+    }
 }

@@ -14,40 +14,41 @@ import java.util.List;
  * quoted, header first. Rows are checked against the header width.
  */
 public final class CsvTable {
-  private CsvTable() {}
+    private CsvTable() {}
 
-  public static Path write(Path file, List<String> header, List<? extends List<String>> rows) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) Files.createDirectories(parent);
-    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      w.write(line(header));
-      int i = 0;
-      for (List<String> row : rows) {
-        if (row.size() != header.size())
-          throw new IllegalArgumentException(file + ": row " + i + " has " + row.size() + " cells, header has " + header.size());
-        w.write(line(row));
-        i++;
-      }
+    public static Path write(Path file, List<String> header, List<? extends List<String>> rows) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            w.write(line(header));
+            int i = 0;
+            for (List<String> row : rows) {
+                if (row.size() != header.size())
+                    throw new IllegalArgumentException(
+                            file + ": row " + i + " has " + row.size() + " cells, header has " + header.size());
+                w.write(line(row));
+                i++;
+            }
+        }
+        return file;
     }
-    return file;
-  }
 
-  /** svd_table_<backbone>_<featK>.csv rows need these leading columns before SvdMetrics.METRIC_COLUMNS. */
-  public static List<String> svdTableHeader() {
-    List<String> h = new ArrayList<>(List.of("feat_key", "backbone", "manipulation"));
-    h.addAll(org.featmap.ml.analysis.SvdMetrics.METRIC_COLUMNS);
-    return h;
-  }
-
-  static String line(List<String> cells) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < cells.size(); i++) {
-      if (i > 0) b.append(',');
-      String c = cells.get(i) == null ? "" : cells.get(i);
-      if (c.indexOf(',') >= 0 || c.indexOf('"') >= 0 || c.indexOf('\n') >= 0 || c.indexOf('\r') >= 0)
-        b.append('"').append(c.replace("\"", "\"\"")).append('"');
-      else b.append(c);
+    /** svd_table_<backbone>_<featK>.csv rows need these leading columns before SvdMetrics.METRIC_COLUMNS. */
+    public static List<String> svdTableHeader() {
+        List<String> h = new ArrayList<>(List.of("feat_key", "backbone", "manipulation"));
+        h.addAll(org.featmap.ml.analysis.SvdMetrics.METRIC_COLUMNS);
+        return h;
     }
-    return b.append('\n').toString();
-  }
+
+    static String line(List<String> cells) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < cells.size(); i++) {
+            if (i > 0) b.append(',');
+            String c = cells.get(i) == null ? "" : cells.get(i);
+            if (c.indexOf(',') >= 0 || c.indexOf('"') >= 0 || c.indexOf('\n') >= 0 || c.indexOf('\r') >= 0)
+                b.append('"').append(c.replace("\"", "\"\"")).append('"');
+            else b.append(c);
+        }
+        return b.append('\n').toString();
+    }
 }

@@ -13,36 +13,36 @@ import org.featmap.ml.rng.TorchRandperm;
  * @param val dataset pair indices of the validation part, in loader order
  */
 public record DataSplit(int[] train, int[] val) {
-  public static final long SUBSET_SEED = 42;
-  public static final long SPLIT_SEED = 42;
+    public static final long SUBSET_SEED = 42;
+    public static final long SPLIT_SEED = 42;
 
-  public static DataSplit of(int pairs, int subsetSize, double valRatio) {
-    if (pairs < 1) {
-      throw new IllegalArgumentException("training data: the pair list is empty");
+    public static DataSplit of(int pairs, int subsetSize, double valRatio) {
+        if (pairs < 1) {
+            throw new IllegalArgumentException("training data: the pair list is empty");
+        }
+        int k = Math.min(subsetSize, pairs);
+        int[] subset = new NumpyDefaultRng(SUBSET_SEED).choiceWithoutReplacement(pairs, k);
+        int nTrain = (int) Math.floor((1 - valRatio) * k);
+        int[] perm = TorchRandperm.randperm(k, SPLIT_SEED);
+        int[] train = new int[nTrain];
+        int[] val = new int[k - nTrain];
+        for (int i = 0; i < k; i++) {
+            if (i < nTrain) {
+                train[i] = subset[perm[i]];
+            } else {
+                val[i - nTrain] = subset[perm[i]];
+            }
+        }
+        return new DataSplit(train, val);
     }
-    int k = Math.min(subsetSize, pairs);
-    int[] subset = new NumpyDefaultRng(SUBSET_SEED).choiceWithoutReplacement(pairs, k);
-    int nTrain = (int) Math.floor((1 - valRatio) * k);
-    int[] perm = TorchRandperm.randperm(k, SPLIT_SEED);
-    int[] train = new int[nTrain];
-    int[] val = new int[k - nTrain];
-    for (int i = 0; i < k; i++) {
-      if (i < nTrain) {
-        train[i] = subset[perm[i]];
-      } else {
-        val[i - nTrain] = subset[perm[i]];
-      }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DataSplit d && Arrays.equals(train, d.train) && Arrays.equals(val, d.val);
     }
-    return new DataSplit(train, val);
-  }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof DataSplit d && Arrays.equals(train, d.train) && Arrays.equals(val, d.val);
-  }
-
-  @Override
-  public int hashCode() {
-    return 31 * Arrays.hashCode(train) + Arrays.hashCode(val);
-  }
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(train) + Arrays.hashCode(val);
+    }
 }

@@ -7,56 +7,56 @@ package org.featmap.ml.train;
  * serialise it as JSON.
  */
 public final class EpochRules {
-  public double esMinDelta = 1e-3;
-  public int esPatience = 6;
-  public int checkpointEvery = 2;
-  public double plFactor = 0.5;
-  public int plPatience = 8;
-  public double plThreshold = 1e-4;
-  public double minLr = 1e-6;
+    public double esMinDelta = 1e-3;
+    public int esPatience = 6;
+    public int checkpointEvery = 2;
+    public double plFactor = 0.5;
+    public int plPatience = 8;
+    public double plThreshold = 1e-4;
+    public double minLr = 1e-6;
 
-  public double esBest = Double.POSITIVE_INFINITY;
-  public int esWait = 0;
-  public double ckptBest = Double.POSITIVE_INFINITY;
-  public int ckptEpoch = -1;
-  public double plBest = Double.POSITIVE_INFINITY;
-  public int plBad = 0;
+    public double esBest = Double.POSITIVE_INFINITY;
+    public int esWait = 0;
+    public double ckptBest = Double.POSITIVE_INFINITY;
+    public int ckptEpoch = -1;
+    public double plBest = Double.POSITIVE_INFINITY;
+    public int plBad = 0;
 
-  /** What to do after validation of one epoch. */
-  public record Decision(boolean saveCheckpoint, boolean stop, double nextLr) {}
+    /** What to do after validation of one epoch. */
+    public record Decision(boolean saveCheckpoint, boolean stop, double nextLr) {}
 
-  public Decision onEpochEnd(int epoch, double valLoss, double lr) {
-    boolean save = false;
-    if ((epoch + 1) % checkpointEvery == 0 && valLoss < ckptBest) {
-      ckptBest = valLoss;
-      ckptEpoch = epoch;
-      save = true;
+    public Decision onEpochEnd(int epoch, double valLoss, double lr) {
+        boolean save = false;
+        if ((epoch + 1) % checkpointEvery == 0 && valLoss < ckptBest) {
+            ckptBest = valLoss;
+            ckptEpoch = epoch;
+            save = true;
+        }
+        boolean stop;
+        if (!Double.isFinite(valLoss)) {
+            stop = true;
+        } else if (valLoss < esBest - esMinDelta) {
+            esBest = valLoss;
+            esWait = 0;
+            stop = false;
+        } else {
+            esWait++;
+            stop = esWait >= esPatience;
+        }
+        double next = lr;
+        if (valLoss < plBest * (1 - plThreshold)) {
+            plBest = valLoss;
+            plBad = 0;
+        } else {
+            plBad++;
+        }
+        if (plBad > plPatience) {
+            double reduced = Math.max(lr * plFactor, minLr);
+            if (lr - reduced > 1e-8) {
+                next = reduced;
+            }
+            plBad = 0;
+        }
+        return new Decision(save, stop, next);
     }
-    boolean stop;
-    if (!Double.isFinite(valLoss)) {
-      stop = true;
-    } else if (valLoss < esBest - esMinDelta) {
-      esBest = valLoss;
-      esWait = 0;
-      stop = false;
-    } else {
-      esWait++;
-      stop = esWait >= esPatience;
-    }
-    double next = lr;
-    if (valLoss < plBest * (1 - plThreshold)) {
-      plBest = valLoss;
-      plBad = 0;
-    } else {
-      plBad++;
-    }
-    if (plBad > plPatience) {
-      double reduced = Math.max(lr * plFactor, minLr);
-      if (lr - reduced > 1e-8) {
-        next = reduced;
-      }
-      plBad = 0;
-    }
-    return new Decision(save, stop, next);
-  }
 }

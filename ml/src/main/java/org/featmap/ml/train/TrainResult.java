@@ -13,12 +13,12 @@ import java.util.List;
  * @param resumedFromEpoch last epoch restored from a checkpoint, −1 for a fresh run
  */
 public record TrainResult(
-    int bestEpoch,
-    double bestValLoss,
-    int epochsRun,
-    boolean stoppedEarly,
-    Path bestSafetensors,
-    Path sidecar,
-    List<Double> trainLosses,
-    List<Double> valLosses,
-    int resumedFromEpoch) {}
+        int bestEpoch,
+        double bestValLoss,
+        int epochsRun,
+        boolean stoppedEarly,
+        Path bestSafetensors,
+        Path sidecar,
+        List<Double> trainLosses,
+        List<Double> valLosses,
+        int resumedFromEpoch) {}

@@ -23,36 +23,36 @@ import org.junit.jupiter.api.io.TempDir;
  * AlexNet-LPIPS against the lpips package itself is LpipsAlexParityIT.
  */
 class LpipsTest {
-  static final Path DIR = Path.of("src", "test", "resources", "lpips");
+    static final Path DIR = Path.of("src", "test", "resources", "lpips");
 
-  @Test
-  void matchesPythonBatchedAndSingly() throws IOException {
-    JsonNode exp = new ObjectMapper().readTree(DIR.resolve("expected.json").toFile());
-    List<RgbImage> a = new ArrayList<>(), b = new ArrayList<>();
-    List<Double> want = new ArrayList<>();
-    for (JsonNode p : exp.get("pairs")) {
-      a.add(ImageCodec.decode(DIR.resolve(p.get("a").asText())));
-      b.add(ImageCodec.decode(DIR.resolve(p.get("b").asText())));
-      want.add(p.get("distance").asDouble());
+    @Test
+    void matchesPythonBatchedAndSingly() throws IOException {
+        JsonNode exp = new ObjectMapper().readTree(DIR.resolve("expected.json").toFile());
+        List<RgbImage> a = new ArrayList<>(), b = new ArrayList<>();
+        List<Double> want = new ArrayList<>();
+        for (JsonNode p : exp.get("pairs")) {
+            a.add(ImageCodec.decode(DIR.resolve(p.get("a").asText())));
+            b.add(ImageCodec.decode(DIR.resolve(p.get("b").asText())));
+            want.add(p.get("distance").asDouble());
+        }
+        try (Lpips l = Lpips.open(DIR.resolve("tiny"), 2)) {
+            assertEquals("tiny-test", l.net());
+            double[] got = l.distances(a, b);
+            for (int i = 0; i < got.length; i++) {
+                assertEquals(want.get(i), got[i], 1e-5, "pair " + i);
+                assertEquals(want.get(i), l.distance(a.get(i), b.get(i)), 1e-5, "pair " + i + " alone");
+            }
+            assertEquals(0.0, l.distance(a.get(0), a.get(0)), 1e-7);
+            assertTrue(got[1] > got[0], "unrelated images are further apart than a noisy copy");
+        }
     }
-    try (Lpips l = Lpips.open(DIR.resolve("tiny"), 2)) {
-      assertEquals("tiny-test", l.net());
-      double[] got = l.distances(a, b);
-      for (int i = 0; i < got.length; i++) {
-        assertEquals(want.get(i), got[i], 1e-5, "pair " + i);
-        assertEquals(want.get(i), l.distance(a.get(i), b.get(i)), 1e-5, "pair " + i + " alone");
-      }
-      assertEquals(0.0, l.distance(a.get(0), a.get(0)), 1e-7);
-      assertTrue(got[1] > got[0], "unrelated images are further apart than a noisy copy");
-    }
-  }
 
-  @Test
-  void rejectsTamperedModule(@TempDir Path tmp) throws IOException {
-    Files.copy(DIR.resolve("tiny/manifest.json"), tmp.resolve("manifest.json"));
-    Files.write(tmp.resolve("lpips.pt"), new byte[] {1, 2, 3});
-    IOException e = assertThrows(IOException.class, () -> Lpips.open(tmp));
-    assertTrue(e.getMessage().contains("sha256"), e.getMessage());
-    assertThrows(IOException.class, () -> Lpips.open(tmp.resolve("nothing")));
-  }
+    @Test
+    void rejectsTamperedModule(@TempDir Path tmp) throws IOException {
+        Files.copy(DIR.resolve("tiny/manifest.json"), tmp.resolve("manifest.json"));
+        Files.write(tmp.resolve("lpips.pt"), new byte[] {1, 2, 3});
+        IOException e = assertThrows(IOException.class, () -> Lpips.open(tmp));
+        assertTrue(e.getMessage().contains("sha256"), e.getMessage());
+        assertThrows(IOException.class, () -> Lpips.open(tmp.resolve("nothing")));
+    }
 }

@@ -31,57 +31,58 @@ import org.junit.jupiter.params.provider.EnumSource;
  * and backward: the gradients must equal those of an undisturbed pass.
  */
 class AutogradLifetimeTest {
-  private static final Dims SMALL = new Dims(24, 24, 32, 4, 48, 2);
+    private static final Dims SMALL = new Dims(24, 24, 32, 4, 48, 2);
 
-  @ParameterizedTest
-  @EnumSource(ModelType.class)
-  void gradientsSurviveGarbageCollectionBetweenForwardAndBackward(ModelType type) throws Exception {
-    Map<String, float[]> calm = gradients(type, false);
-    Map<String, float[]> disturbed = gradients(type, true);
-    for (Map.Entry<String, float[]> e : calm.entrySet()) {
-      float[] d = disturbed.get(e.getKey());
-      for (float v : d) {
-        assertTrue(Float.isFinite(v), type + " " + e.getKey() + ": non-finite gradient after a GC");
-      }
-      assertArrayEquals(e.getValue(), d, 0f, type + " " + e.getKey());
-    }
-  }
-
-  private static Map<String, float[]> gradients(ModelType type, boolean disturb) throws Exception {
-    int b = 4, c = 8, h = 3, w = 3;
-    SplittableRandom r = new SplittableRandom(11);
-    float[] xs = new float[b * c * h * w];
-    float[] ys = new float[xs.length];
-    for (int i = 0; i < xs.length; i++) {
-      xs[i] = (float) r.nextGaussian();
-      ys[i] = (float) r.nextGaussian();
-    }
-    List<ByteBuffer> poison = new ArrayList<>();
-    try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
-      MappingModel model = MappingModel.create(type, m, c, false, "grayscale", 5, SMALL);
-      model.masks().reseed(3);
-      NDArray x = Tensors.owned(m, xs, new Shape(b, c, h, w));
-      NDArray y = Tensors.owned(m, ys, new Shape(b, c, h, w));
-      try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-        NDArray loss = Losses.compute(LossType.COMBINED, model.forward(x, true), y);
-        NDArray scaled = Tensors.div(loss, 2f);
-        if (disturb) {
-          for (int i = 0; i < 5; i++) {
-            System.gc();
-            Thread.sleep(20); // the Cleaner thread frees direct buffers after the GC
-          }
-          for (int i = 0; i < 20_000; i++) {
-            ByteBuffer bb = ByteBuffer.allocateDirect(4 + (i % 4) * 4).order(ByteOrder.nativeOrder());
-            while (bb.remaining() >= 4) bb.putFloat(Float.NaN);
-            poison.add(bb);
-          }
+    @ParameterizedTest
+    @EnumSource(ModelType.class)
+    void gradientsSurviveGarbageCollectionBetweenForwardAndBackward(ModelType type) throws Exception {
+        Map<String, float[]> calm = gradients(type, false);
+        Map<String, float[]> disturbed = gradients(type, true);
+        for (Map.Entry<String, float[]> e : calm.entrySet()) {
+            float[] d = disturbed.get(e.getKey());
+            for (float v : d) {
+                assertTrue(Float.isFinite(v), type + " " + e.getKey() + ": non-finite gradient after a GC");
+            }
+            assertArrayEquals(e.getValue(), d, 0f, type + " " + e.getKey());
         }
-        gc.backward(scaled);
-      }
-      Map<String, float[]> out = new LinkedHashMap<>();
-      model.trainable().forEach((k, p) -> out.put(k, p.getGradient().toFloatArray()));
-      poison.clear();
-      return out;
     }
-  }
+
+    private static Map<String, float[]> gradients(ModelType type, boolean disturb) throws Exception {
+        int b = 4, c = 8, h = 3, w = 3;
+        SplittableRandom r = new SplittableRandom(11);
+        float[] xs = new float[b * c * h * w];
+        float[] ys = new float[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = (float) r.nextGaussian();
+            ys[i] = (float) r.nextGaussian();
+        }
+        List<ByteBuffer> poison = new ArrayList<>();
+        try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
+            MappingModel model = MappingModel.create(type, m, c, false, "grayscale", 5, SMALL);
+            model.masks().reseed(3);
+            NDArray x = Tensors.owned(m, xs, new Shape(b, c, h, w));
+            NDArray y = Tensors.owned(m, ys, new Shape(b, c, h, w));
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray loss = Losses.compute(LossType.COMBINED, model.forward(x, true), y);
+                NDArray scaled = Tensors.div(loss, 2f);
+                if (disturb) {
+                    for (int i = 0; i < 5; i++) {
+                        System.gc();
+                        Thread.sleep(20); // the Cleaner thread frees direct buffers after the GC
+                    }
+                    for (int i = 0; i < 20_000; i++) {
+                        ByteBuffer bb =
+                                ByteBuffer.allocateDirect(4 + (i % 4) * 4).order(ByteOrder.nativeOrder());
+                        while (bb.remaining() >= 4) bb.putFloat(Float.NaN);
+                        poison.add(bb);
+                    }
+                }
+                gc.backward(scaled);
+            }
+            Map<String, float[]> out = new LinkedHashMap<>();
+            model.trainable().forEach((k, p) -> out.put(k, p.getGradient().toFloatArray()));
+            poison.clear();
+            return out;
+        }
+    }
 }

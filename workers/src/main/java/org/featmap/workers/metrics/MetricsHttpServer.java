@@ -16,47 +16,47 @@ import java.util.function.BooleanSupplier;
  * has started a worker).
  */
 final class MetricsHttpServer implements AutoCloseable {
-  private final HttpServer server;
+    private final HttpServer server;
 
-  MetricsHttpServer(int port, PrometheusMeterRegistry registry, BooleanSupplier ready) throws IOException {
-    server = HttpServer.create(new InetSocketAddress(port), 0);
-    server.createContext("/metrics", ex -> {
-      respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
-    });
-    server.createContext("/healthz", ex -> respond(ex, 200, "text/plain", "ok\n"));
-    server.createContext("/readyz", ex -> {
-      boolean ok = ready.getAsBoolean();
-      respond(ex, ok ? 200 : 503, "text/plain", ok ? "ready\n" : "no Temporal worker started yet\n");
-    });
-    // one thread: scrapes are rare and cheap, and this keeps the endpoint off the workers' slots
-    server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "featmap-metrics-http");
-      t.setDaemon(true);
-      return t;
-    }));
-    server.start();
-  }
-
-  int port() {
-    return server.getAddress().getPort();
-  }
-
-  private static void respond(HttpExchange ex, int code, String type, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", type);
-    if ("HEAD".equals(ex.getRequestMethod())) {
-      ex.sendResponseHeaders(code, -1);
-      ex.close();
-      return;
+    MetricsHttpServer(int port, PrometheusMeterRegistry registry, BooleanSupplier ready) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(port), 0);
+        server.createContext("/metrics", ex -> {
+            respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+        });
+        server.createContext("/healthz", ex -> respond(ex, 200, "text/plain", "ok\n"));
+        server.createContext("/readyz", ex -> {
+            boolean ok = ready.getAsBoolean();
+            respond(ex, ok ? 200 : 503, "text/plain", ok ? "ready\n" : "no Temporal worker started yet\n");
+        });
+        // one thread: scrapes are rare and cheap, and this keeps the endpoint off the workers' slots
+        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "featmap-metrics-http");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.start();
     }
-    ex.sendResponseHeaders(code, bytes.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(bytes);
-    }
-  }
 
-  @Override
-  public void close() {
-    server.stop(0);
-  }
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void respond(HttpExchange ex, int code, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", type);
+        if ("HEAD".equals(ex.getRequestMethod())) {
+            ex.sendResponseHeaders(code, -1);
+            ex.close();
+            return;
+        }
+        ex.sendResponseHeaders(code, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
 }

@@ -16,28 +16,31 @@ import org.featmap.core.contract.SweepStatus;
  * workflow id) and stage.
  */
 public final class SweepProgress {
-  private final MeterRegistry registry;
-  private final Map<String, AtomicInteger> values = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
+    private final Map<String, AtomicInteger> values = new ConcurrentHashMap<>();
 
-  SweepProgress(MeterRegistry registry) {
-    this.registry = registry;
-  }
-
-  public void update(String workflowId, SweepStatus s) {
-    for (Map.Entry<String, SweepStatus.StageCount> e : s.stages().entrySet()) {
-      SweepStatus.StageCount c = e.getValue();
-      set("featmap.nodes.planned", workflowId, e.getKey(), c.total());
-      set("featmap.nodes.done", workflowId, e.getKey(), c.done());
-      set("featmap.nodes.cached", workflowId, e.getKey(), c.cached());
-      set("featmap.nodes.failed", workflowId, e.getKey(), c.failed() + c.skipped());
+    SweepProgress(MeterRegistry registry) {
+        this.registry = registry;
     }
-  }
 
-  private void set(String name, String sweep, String stage, int v) {
-    values.computeIfAbsent(name + "|" + sweep + "|" + stage, k -> {
-      AtomicInteger h = new AtomicInteger();
-      Gauge.builder(name, h, AtomicInteger::get).tags("sweep", sweep, "stage", stage).register(registry);
-      return h;
-    }).set(v);
-  }
+    public void update(String workflowId, SweepStatus s) {
+        for (Map.Entry<String, SweepStatus.StageCount> e : s.stages().entrySet()) {
+            SweepStatus.StageCount c = e.getValue();
+            set("featmap.nodes.planned", workflowId, e.getKey(), c.total());
+            set("featmap.nodes.done", workflowId, e.getKey(), c.done());
+            set("featmap.nodes.cached", workflowId, e.getKey(), c.cached());
+            set("featmap.nodes.failed", workflowId, e.getKey(), c.failed() + c.skipped());
+        }
+    }
+
+    private void set(String name, String sweep, String stage, int v) {
+        values.computeIfAbsent(name + "|" + sweep + "|" + stage, k -> {
+                    AtomicInteger h = new AtomicInteger();
+                    Gauge.builder(name, h, AtomicInteger::get)
+                            .tags("sweep", sweep, "stage", stage)
+                            .register(registry);
+                    return h;
+                })
+                .set(v);
+    }
 }

@@ -9,16 +9,16 @@ import java.util.List;
  * expander that shows child runs, so the UI test drives it through {@link DevTools}.)
  */
 final class HeadlessChromium {
-  private HeadlessChromium() {}
+    private HeadlessChromium() {}
 
-  /** The chromium binary on the PATH, or null. */
-  static String binary() {
-    for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
-      for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-        Path p = Path.of(dir, name);
-        if (Files.isExecutable(p)) return p.toString();
-      }
+    /** The chromium binary on the PATH, or null. */
+    static String binary() {
+        for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
+            for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+                Path p = Path.of(dir, name);
+                if (Files.isExecutable(p)) return p.toString();
+            }
+        }
+        return null;
     }
-    return null;
-  }
 }

@@ -14,10 +14,10 @@ import java.util.stream.Stream;
  * mapping; test, classify, analysis and report off. Every stage computes for real.
  */
 final class TinySweep {
-  private TinySweep() {}
+    private TinySweep() {}
 
-  static Path write(Path dir, String name, Path store, int perClassTrain, int maxEpochs) throws IOException {
-    String yaml = """
+    static Path write(Path dir, String name, Path store, int perClassTrain, int maxEpochs) throws IOException {
+        String yaml = """
         sweep:
           name: %s
           store: %s
@@ -53,38 +53,44 @@ final class TinySweep {
           enabled: false
         report:
           enabled: false
-        """.formatted(name, store, perClassTrain, Cli.repo().resolve("models/demo/convnext-atto-rand"), maxEpochs);
-    Files.createDirectories(dir);
-    Path f = dir.resolve(name + ".yaml");
-    Files.writeString(f, yaml);
-    return f;
-  }
-
-  /** Every committed node of a local store: "stage/key" -> its manifest. */
-  static Map<String, JsonNode> manifests(Path store) throws IOException {
-    Map<String, JsonNode> out = new TreeMap<>();
-    if (!Files.exists(store)) return out;
-    ObjectMapper om = new ObjectMapper();
-    // <store>/<stage>/<key>/manifest.json only: .work/ changes under our feet while a sweep runs
-    try (Stream<Path> stages = Files.list(store)) {
-      // the store's epoch checkpoints (StoreCheckpoints) are not nodes of the graph
-      for (Path stage : stages.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith("."))
-          .filter(p -> !p.getFileName().toString().equals(org.featmap.activities.stage.StoreCheckpoints.STAGE)).toList()) {
-        try (Stream<Path> keys = Files.list(stage)) {
-          for (Path key : keys.toList()) {
-            Path m = key.resolve("manifest.json");
-            if (Files.isRegularFile(m)) out.put(store.relativize(key).toString(), om.readTree(m.toFile()));
-          }
-        }
-      }
+        """.formatted(
+                        name, store, perClassTrain, Cli.repo().resolve("models/demo/convnext-atto-rand"), maxEpochs);
+        Files.createDirectories(dir);
+        Path f = dir.resolve(name + ".yaml");
+        Files.writeString(f, yaml);
+        return f;
     }
-    return out;
-  }
 
-  /** Manifest bytes per node, to prove a node was not rewritten. */
-  static Map<String, byte[]> manifestBytes(Path store) throws IOException {
-    Map<String, byte[]> out = new TreeMap<>();
-    for (String node : manifests(store).keySet()) out.put(node, Files.readAllBytes(store.resolve(node).resolve("manifest.json")));
-    return out;
-  }
+    /** Every committed node of a local store: "stage/key" -> its manifest. */
+    static Map<String, JsonNode> manifests(Path store) throws IOException {
+        Map<String, JsonNode> out = new TreeMap<>();
+        if (!Files.exists(store)) return out;
+        ObjectMapper om = new ObjectMapper();
+        // <store>/<stage>/<key>/manifest.json only: .work/ changes under our feet while a sweep runs
+        try (Stream<Path> stages = Files.list(store)) {
+            // the store's epoch checkpoints (StoreCheckpoints) are not nodes of the graph
+            for (Path stage : stages.filter(Files::isDirectory)
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p ->
+                            !p.getFileName().toString().equals(org.featmap.activities.stage.StoreCheckpoints.STAGE))
+                    .toList()) {
+                try (Stream<Path> keys = Files.list(stage)) {
+                    for (Path key : keys.toList()) {
+                        Path m = key.resolve("manifest.json");
+                        if (Files.isRegularFile(m))
+                            out.put(store.relativize(key).toString(), om.readTree(m.toFile()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Manifest bytes per node, to prove a node was not rewritten. */
+    static Map<String, byte[]> manifestBytes(Path store) throws IOException {
+        Map<String, byte[]> out = new TreeMap<>();
+        for (String node : manifests(store).keySet())
+            out.put(node, Files.readAllBytes(store.resolve(node).resolve("manifest.json")));
+        return out;
+    }
 }

@@ -17,83 +17,85 @@ import org.featmap.ml.images.RgbImage;
  * mode for bench/images/jpeg_compare.py: {@code jpeg <dir>}.
  */
 public final class ImagesBench {
-  public static void main(String[] args) throws Exception {
-    if (args.length >= 2 && args[0].equals("jpeg")) {
-      jpeg(Path.of(args[1]));
-      return;
-    }
-    Path dir = Path.of(args[0]);
-    double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 2.0;
-    List<RgbImage> sources = new ArrayList<>();
-    try (Stream<Path> s = Files.list(dir)) {
-      for (Path p : s.filter(p -> p.toString().endsWith(".png")).sorted().toList()) sources.add(ImageCodec.decode(p));
-    }
-    List<RgbImage> originals = sources.stream().map(i -> ResizeCrop.apply(i, 288)).toList();
-    time("resize_crop", seconds, n -> ResizeCrop.apply(sources.get(n % sources.size()), 288));
-    for (Manipulation m : Manipulation.values())
-      time(m.fileName(), seconds, n -> m.apply(originals.get(n % originals.size()), n));
-    time("encode_jpeg", seconds, n -> encode(originals.get(n % originals.size())));
-    List<byte[]> jpegs = new ArrayList<>();
-    for (RgbImage o : originals) jpegs.add(ImageCodec.encode(o, ImageFormat.JPG));
-    time("decode_jpeg", seconds, n -> decode(jpegs.get(n % jpegs.size())));
-    System.err.println("jpeg codec: " + org.featmap.ml.images.TurboJpeg.describe());
-  }
-
-  private static RgbImage decode(byte[] jpeg) {
-    try {
-      return ImageCodec.decode(jpeg);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static RgbImage encode(RgbImage img) {
-    try {
-      ImageCodec.encode(img, ImageFormat.JPG);
-      return img;
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private interface Op {
-    RgbImage run(int n);
-  }
-
-  private static long sink;
-
-  private static void time(String name, double seconds, Op op) {
-    long warmEnd = System.nanoTime() + (long) (0.5e9 * seconds);
-    int n = 0;
-    // at least 300 calls: on a loaded machine a time-only warm-up can end before the JIT has compiled
-    while (n < 300 || System.nanoTime() < warmEnd) sink += op.run(n++).rgb()[0];
-    long start = System.nanoTime();
-    long end = start + (long) (seconds * 1e9);
-    int count = 0;
-    while (System.nanoTime() < end) sink += op.run(count++).rgb()[0];
-    double ips = count / ((System.nanoTime() - start) / 1e9);
-    System.out.printf("%s %.1f%n", name, ips);
-  }
-
-  /** For every X.png: X.java.jpg (Java encode); for every X.pil.jpg: X.javadec.png (Java decode). */
-  private static void jpeg(Path dir) throws Exception {
-    try (Stream<Path> s = Files.list(dir)) {
-      for (Path p : s.sorted().toList()) {
-        String n = p.getFileName().toString();
-        if (n.endsWith(".src.png")) {
-          String stem = n.substring(0, n.length() - ".src.png".length());
-          ImageCodec.write(ImageCodec.decode(p), dir.resolve(stem + ".java.jpg"), ImageFormat.JPG);
+    public static void main(String[] args) throws Exception {
+        if (args.length >= 2 && args[0].equals("jpeg")) {
+            jpeg(Path.of(args[1]));
+            return;
         }
-      }
-    }
-    try (Stream<Path> s = Files.list(dir)) {
-      for (Path p : s.sorted().toList()) {
-        String n = p.getFileName().toString();
-        if (n.endsWith(".jpg")) {
-          String stem = n.substring(0, n.length() - ".jpg".length());
-          ImageCodec.write(ImageCodec.decode(p), dir.resolve(stem + ".javadec.png"), ImageFormat.PNG);
+        Path dir = Path.of(args[0]);
+        double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 2.0;
+        List<RgbImage> sources = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.filter(p -> p.toString().endsWith(".png")).sorted().toList())
+                sources.add(ImageCodec.decode(p));
         }
-      }
+        List<RgbImage> originals =
+                sources.stream().map(i -> ResizeCrop.apply(i, 288)).toList();
+        time("resize_crop", seconds, n -> ResizeCrop.apply(sources.get(n % sources.size()), 288));
+        for (Manipulation m : Manipulation.values())
+            time(m.fileName(), seconds, n -> m.apply(originals.get(n % originals.size()), n));
+        time("encode_jpeg", seconds, n -> encode(originals.get(n % originals.size())));
+        List<byte[]> jpegs = new ArrayList<>();
+        for (RgbImage o : originals) jpegs.add(ImageCodec.encode(o, ImageFormat.JPG));
+        time("decode_jpeg", seconds, n -> decode(jpegs.get(n % jpegs.size())));
+        System.err.println("jpeg codec: " + org.featmap.ml.images.TurboJpeg.describe());
     }
-  }
+
+    private static RgbImage decode(byte[] jpeg) {
+        try {
+            return ImageCodec.decode(jpeg);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static RgbImage encode(RgbImage img) {
+        try {
+            ImageCodec.encode(img, ImageFormat.JPG);
+            return img;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private interface Op {
+        RgbImage run(int n);
+    }
+
+    private static long sink;
+
+    private static void time(String name, double seconds, Op op) {
+        long warmEnd = System.nanoTime() + (long) (0.5e9 * seconds);
+        int n = 0;
+        // at least 300 calls: on a loaded machine a time-only warm-up can end before the JIT has compiled
+        while (n < 300 || System.nanoTime() < warmEnd) sink += op.run(n++).rgb()[0];
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        int count = 0;
+        while (System.nanoTime() < end) sink += op.run(count++).rgb()[0];
+        double ips = count / ((System.nanoTime() - start) / 1e9);
+        System.out.printf("%s %.1f%n", name, ips);
+    }
+
+    /** For every X.png: X.java.jpg (Java encode); for every X.pil.jpg: X.javadec.png (Java decode). */
+    private static void jpeg(Path dir) throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.sorted().toList()) {
+                String n = p.getFileName().toString();
+                if (n.endsWith(".src.png")) {
+                    String stem = n.substring(0, n.length() - ".src.png".length());
+                    ImageCodec.write(ImageCodec.decode(p), dir.resolve(stem + ".java.jpg"), ImageFormat.JPG);
+                }
+            }
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : s.sorted().toList()) {
+                String n = p.getFileName().toString();
+                if (n.endsWith(".jpg")) {
+                    String stem = n.substring(0, n.length() - ".jpg".length());
+                    ImageCodec.write(ImageCodec.decode(p), dir.resolve(stem + ".javadec.png"), ImageFormat.PNG);
+                }
+            }
+        }
+    }
 }
