@@ -19,6 +19,7 @@ import org.featmap.ml.backbone.BackboneManifest.LayerEntry;
 import org.featmap.ml.backbone.Preprocess;
 import org.featmap.ml.images.ImageCodec;
 import org.featmap.ml.images.RgbImage;
+import org.featmap.ml.train.AdamW;
 
 /**
  * Stage S6 (spec §8.1): fine-tunes a NEW classifier head on the frozen exported backbone. Only the head
@@ -90,7 +91,10 @@ public final class FinetuneStage {
             for (Parameter p : head.getParameters().values()) params.add(p.getArray());
             List<float[]> best = snapshot(params);
             Loop st = new Loop();
-            try (AdamW opt = new AdamW(root, params, o.weightDecay(), 0.9, 0.999, 1e-8)) {
+            java.util.Map<String, NDArray> trainable = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < params.size(); i++) trainable.put(String.valueOf(i), params.get(i)); // adamw.m.<i>
+            try (NDManager moments = root.newSubManager()) {
+                AdamW opt = new AdamW(trainable, moments, schedule.lr(0), o.weightDecay(), 0.9, 0.999, 1e-8);
                 java.util.Optional<Path> saved = checkpoints.latest();
                 if (saved.isPresent()) {
                     st = Loop.read(saved.get());
@@ -134,7 +138,9 @@ public final class FinetuneStage {
                                 gc.backward(loss);
                                 lossSum += l;
                             }
-                            opt.step(lr);
+                            opt.setLr(lr);
+                            opt.step();
+                            opt.zeroGrad();
                         }
                         // a heartbeat per batch (the SDK throttles): an augmented epoch over ~100k images outlasts any
                         // heartbeat timeout
@@ -225,7 +231,7 @@ public final class FinetuneStage {
 
     private static void write(Path dir, NDManager root, List<NDArray> params, List<float[]> best, AdamW opt, Loop st)
             throws IOException {
-        st.adamSteps = opt.steps();
+        st.adamSteps = (int) opt.stepCount();
         try (NDManager m = root.newSubManager()) {
             java.util.Map<String, NDArray> t = new java.util.LinkedHashMap<>();
             for (int i = 0; i < params.size(); i++) {
@@ -254,7 +260,7 @@ public final class FinetuneStage {
                 params.get(i).set(h.toFloatArray());
                 best.add(t.get("best." + i).toFloatArray());
             }
-            opt.restore(st.adamSteps, t);
+            opt.restore(st.adamSteps, opt.lr(), t);
             return best;
         }
     }
