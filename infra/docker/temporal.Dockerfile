@@ -26,4 +26,6 @@ EXPOSE 7233 8233
 VOLUME /temporal
 ENTRYPOINT ["temporal"]
 CMD ["server", "start-dev", "--ip", "0.0.0.0", "--port", "7233", "--ui-port", "8233", \
-     "--db-filename", "/temporal/temporal.db", "--namespace", "default", "--log-level", "warn"]
+     "--db-filename", "/temporal/temporal.db", "--namespace", "default", "--log-level", "warn", \
+     "--dynamic-config-value", "matching.numTaskqueueReadPartitions=1", \
+     "--dynamic-config-value", "matching.numTaskqueueWritePartitions=1"]

@@ -32,9 +32,13 @@ start() {
   mkdir -p "$DB_DIR"
   local ui=(--ui-port "$TEMPORAL_UI_PORT")
   [[ "$TEMPORAL_UI_PORT" == 0 ]] && ui=(--headless)
+  # One partition per task queue: with the server's default of four, a task whose poller waits on another
+  # partition is forwarded between them, ~40 ms per node at a sweep's rate (demo on this server: 4.3 s between
+  # nodes with four, 1.7 s with one; BENCHMARKS.md "The paper grid at toy size")
   start_bg $NAME "$TEMPORAL_BIN" server start-dev \
     --ip 127.0.0.1 --port "$TEMPORAL_PORT" "${ui[@]}" \
-    --db-filename "$DB_DIR/temporal.db" --namespace default --log-level warn
+    --db-filename "$DB_DIR/temporal.db" --namespace default --log-level warn \
+    --dynamic-config-value matching.numTaskqueueReadPartitions=1 --dynamic-config-value matching.numTaskqueueWritePartitions=1
   wait_until $NAME 60 healthy
   log $NAME "running on $TARGET (sqlite $DB_DIR/temporal.db$([[ "$TEMPORAL_UI_PORT" != 0 ]] && echo ", UI http://127.0.0.1:$TEMPORAL_UI_PORT"))"
 }

@@ -145,7 +145,12 @@ final class Containers implements ServiceBackend {
                         "--namespace",
                         "default",
                         "--log-level",
-                        "warn")
+                        "warn",
+                        // as infra/local/temporal.sh: one partition per task queue (no forwarding between them)
+                        "--dynamic-config-value",
+                        "matching.numTaskqueueReadPartitions=1",
+                        "--dynamic-config-value",
+                        "matching.numTaskqueueWritePartitions=1")
                 .withExposedPorts(7233)
                 // The image is FROM scratch and runs as uid 1000, which cannot create a file in "/"; root can,
                 // in the container's own layer (kept across a stop/start, like .run/temporal/temporal.db).
