@@ -253,8 +253,7 @@ final class Preflight {
             try {
                 FeatInvManifest m = FeatInvManifest.read(manifest);
                 // the planner gives FeatInv to the cells of the backbones whose family the export inverts, at its layer
-                // only
-                // (spec §7.4: ConvNeXt feat3), whatever their config name
+                // only (spec §7.4: ConvNeXt feat3), whatever their config name
                 for (Map.Entry<String, BackboneManifest> e : manifests.entrySet()) {
                     BackboneManifest bm = e.getValue();
                     if (!m.backbone().equals(bm.family()) || !bm.layerNames().contains(m.featureKey())) continue;

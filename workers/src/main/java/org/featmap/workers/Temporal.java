@@ -84,8 +84,7 @@ final class Temporal implements AutoCloseable {
         Map<String, org.featmap.activities.stage.StageHandler> handlers = Handlers.all();
         if (workflows) {
             // the SDK fails a workflow task whose thread runs 1 s without yielding; class loading in a sweep's first
-            // task
-            // took longer at load 35 (docs/NOTES.md), and the retried task costs a round trip: 10 s
+            // task took longer at load 35 (docs/NOTES.md), and the retried task costs a round trip: 10 s
             Worker w = factory.newWorker(
                     WORKFLOW_QUEUE,
                     WorkerOptions.newBuilder()

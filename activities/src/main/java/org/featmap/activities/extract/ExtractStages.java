@@ -41,8 +41,7 @@ public final class ExtractStages {
         List<String> layers = new ArrayList<>();
         for (var n : ctx.params().get("layers")) layers.add(n.asText());
         // Extraction resumes from the shards a failed attempt finished: they live in scratch, not out, and are copied
-        // to
-        // the store as they complete, so a retry on another host resumes after them too (issue #14)
+        // to the store as they complete, so a retry on another host resumes after them too (issue #14)
         Path scratch = ctx.scratchDir().resolve("features");
         ExtractReport r;
         try (ShardCheckpoints uploads = ShardCheckpoints.forNode(ctx, scratch)) {

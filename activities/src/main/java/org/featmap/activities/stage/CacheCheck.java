@@ -134,8 +134,7 @@ public final class CacheCheck {
         });
         try {
             // the stored files of each stage's nodes first: one listing per stage where the store can (S3: a request
-            // per
-            // 1,000 files), then a manifest GET per node compared with it
+            // per 1,000 files), then a manifest GET per node compared with it
             Map<String, List<String>> byStage = new java.util.LinkedHashMap<>();
             for (String sk : stageKeys) {
                 int slash = sk.indexOf('/');

@@ -49,8 +49,7 @@ public final class Geometry {
         byte[] in = img.rgb();
         byte[] out = new byte[in.length];
         // output column x = input row x, read right to left; column n-1 (whose spare byte would hit the next row's
-        // first
-        // pixel, already written) byte-wise — it also holds the one source pixel with no 4th byte
+        // first pixel, already written) byte-wise — it also holds the one source pixel with no 4th byte
         for (int x = 0; x < n - 1; x++) {
             int src = x * stride + (n - 1) * 3, dst = x * 3;
             for (int y = 0; y < n; y++) INT.set(out, y * stride + dst, (int) INT.get(in, src - y * 3));

@@ -420,8 +420,7 @@ public final class TrainStage {
     private static void saveBest(TrainOptions o, MappingModel model, int epoch, double valLoss, boolean normalized)
             throws IOException {
         // the model is saved once, as safetensors (what TrainedMapping and PyTorch load); DJL's .params copy was read
-        // by
-        // nothing and doubled the store (a feat0 transformer is 64.8 MB; issue #13 6e)
+        // by nothing and doubled the store (a feat0 transformer is 64.8 MB; issue #13 6e)
         String base = baseName(o, normalized);
         Map<String, String> meta = new LinkedHashMap<>();
         Map<String, Object> side = new LinkedHashMap<>();

@@ -80,8 +80,7 @@ class ExtractStageTest {
         Path images = makeImages(tmp);
         Path out = tmp.resolve("features");
         // shards of 2 rows per manipulation partition (FeaturePartitions): after the crash grayscale holds a complete
-        // shard
-        // up to sample 3, resized and rotation_90 up to 7, so the extraction resumes at 4
+        // shard up to sample 3, resized and rotation_90 up to 7, so the extraction resumes at 4
         ExtractOptions base = ExtractOptions.of(CONVNEXT, images, out)
                 .withLayers(List.of("feat0", "feat3"))
                 .withBatch(4, 2)

@@ -166,8 +166,7 @@ class DecoderTrainStageTest {
             DecoderResult c = DecoderTrainStage.run(
                     options(tmp.resolve("seedC"), 2).withTraining(DecoderLoss.L1, 3e-3f, 8, 2, 12L), store);
             // same run on a fresh thread with libtorch's (thread-local) grad mode on, as in a worker thread that never
-            // ran
-            // a Backbone (which turns it off): same numbers
+            // ran a Backbone (which turns it off): same numbers
             DecoderResult[] fresh = new DecoderResult[1];
             Throwable[] failed = new Throwable[1];
             Thread t = new Thread(() -> {

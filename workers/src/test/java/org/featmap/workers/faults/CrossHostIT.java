@@ -109,8 +109,7 @@ class CrossHostIT {
                 scratch.add(s);
                 Path log = dir.resolve("host-" + h + ".log");
                 // a worker that cannot reach Temporal in its connect deadline exits (DEADLINE_EXCEEDED, seen at load
-                // 30):
-                // start it again, up to 3 times, before the sweep starts
+                // 30): start it again, up to 3 times, before the sweep starts
                 Process p = null;
                 for (int attempt = 0; attempt < 3; attempt++) {
                     Process q = Cli.start(
@@ -144,8 +143,7 @@ class CrossHostIT {
             long t0 = System.nanoTime();
             Path start = dir.resolve("start.log");
             // starting can fail on a loaded machine (a WorkflowServiceException, seen at load 30); the start is
-            // idempotent
-            // (same workflow id), so try again before calling it a failure
+            // idempotent (same workflow id), so try again before calling it a failure
             int rc = -1;
             for (int attempt = 0; attempt < 3 && rc != 0; attempt++)
                 rc = Cli.run(
