@@ -14,7 +14,6 @@ import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.complex.FixedSizeListVector;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
-import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -54,7 +53,6 @@ public final class ProbabilityFile {
         Field probsField = new Field("probs", FieldType.notNullable(new ArrowType.FixedSizeList(k)), List.of(item));
         Schema schema = new Schema(List.of(row, target, probsField), metadata);
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = org.featmap.ml.AtomicFiles.temporary(file);
         try (BufferAllocator alloc = new RootAllocator();
                 VectorSchemaRoot root = VectorSchemaRoot.create(schema, alloc)) {
             IntVector rv = (IntVector) root.getVector("row");
@@ -77,18 +75,8 @@ public final class ProbabilityFile {
             tv.setValueCount(n);
             pv.setValueCount(n);
             root.setRowCount(n);
-            try (FileChannel ch = FileChannel.open(
-                            tmp,
-                            StandardOpenOption.CREATE,
-                            StandardOpenOption.TRUNCATE_EXISTING,
-                            StandardOpenOption.WRITE);
-                    ArrowFileWriter w = new ArrowFileWriter(root, null, ch)) {
-                w.start();
-                w.writeBatch();
-                w.end();
-            }
+            org.featmap.ml.ArrowFiles.writeOneBatch(root, file);
         }
-        org.featmap.ml.AtomicFiles.publish(tmp, file);
     }
 
     public static Probs read(Path file) throws IOException {

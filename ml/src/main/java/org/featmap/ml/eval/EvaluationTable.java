@@ -14,7 +14,6 @@ import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowFileReader;
-import org.apache.arrow.vector.ipc.ArrowFileWriter;
 import org.apache.arrow.vector.types.FloatingPointPrecision;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
@@ -41,7 +40,6 @@ public final class EvaluationTable {
                             : FieldType.nullable(new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)),
                     null));
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Path tmp = org.featmap.ml.AtomicFiles.temporary(file);
         int n = rows.size();
         try (BufferAllocator alloc = new RootAllocator();
                 VectorSchemaRoot root = VectorSchemaRoot.create(new Schema(fields), alloc)) {
@@ -64,18 +62,8 @@ public final class EvaluationTable {
             }
             for (int c = 0; c < fields.size(); c++) root.getVector(c).setValueCount(n);
             root.setRowCount(n);
-            try (FileChannel ch = FileChannel.open(
-                            tmp,
-                            StandardOpenOption.CREATE,
-                            StandardOpenOption.TRUNCATE_EXISTING,
-                            StandardOpenOption.WRITE);
-                    ArrowFileWriter w = new ArrowFileWriter(root, null, ch)) {
-                w.start();
-                w.writeBatch();
-                w.end();
-            }
+            org.featmap.ml.ArrowFiles.writeOneBatch(root, file);
         }
-        org.featmap.ml.AtomicFiles.publish(tmp, file);
     }
 
     static double[] metrics(EvaluationRow r) {
