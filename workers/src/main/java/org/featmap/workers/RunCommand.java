@@ -48,7 +48,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--store", description = "artifact store: a folder or s3://bucket/prefix (overrides the config)")
     String store;
 
-    @Option(names = "--mlflow", description = "MLflow tracking URI (default: $MLFLOW_TRACKING_URI)")
+    @Option(
+            names = "--mlflow",
+            description = "MLflow tracking URI, or off for no tracking (default: $MLFLOW_TRACKING_URI, the config's"
+                    + " tracking.mlflow, then infra/local's MLflow when it is installed)")
     String mlflow;
 
     @Option(names = "--detach", description = "start and return; follow with 'featmap status'")

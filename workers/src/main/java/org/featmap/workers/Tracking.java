@@ -3,7 +3,7 @@ package org.featmap.workers;
 import org.featmap.core.tracking.Tracker;
 
 /**
- * Chooses the tracker: --mlflow, then MLFLOW_TRACKING_URI, then the config; else the local MLflow
+ * Chooses the tracker: --mlflow (a URI, or off), then MLFLOW_TRACKING_URI, then the config; else the local MLflow
  * server of infra/local/ when it is installed (started if needed); else none. Said in one line. A
  * given URI is tried once before anything starts: one that does not answer, or answers but not as
  * MLflow, is bad input (IllegalArgumentException, exit 2) naming the URI, where it came from and the call tried.
@@ -11,6 +11,9 @@ import org.featmap.core.tracking.Tracker;
 record Tracking(Tracker tracker, String message) {
     /** @param configUri the config's tracking.mlflow, or null (a worker has no config) */
     static Tracking choose(String flag, String configUri) {
+        // off: nothing tracked even where infra/local's MLflow runs (a measurement without tracking, a quick try)
+        if (flag != null && flag.strip().equalsIgnoreCase("off"))
+            return new Tracking(Tracker.NONE, "tracking: off (--mlflow off)");
         String uri = flag;
         String from = "--mlflow";
         if (uri == null || uri.isBlank()) {

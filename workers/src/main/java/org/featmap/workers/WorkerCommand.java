@@ -26,7 +26,10 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--workflows", description = "also run the workflow worker (queue " + Temporal.WORKFLOW_QUEUE + ")")
     boolean workflows;
 
-    @Option(names = "--mlflow", description = "MLflow tracking URI (default: $MLFLOW_TRACKING_URI)")
+    @Option(
+            names = "--mlflow",
+            description = "MLflow tracking URI, or off for no tracking (default: $MLFLOW_TRACKING_URI, the config's"
+                    + " tracking.mlflow, then infra/local's MLflow when it is installed)")
     String mlflow;
 
     @Option(
