@@ -54,9 +54,13 @@ public final class EpochCheckpoints {
         return Optional.of(d);
     }
 
-    /** Commits epoch {@code epoch}: writes, moves into place, names it LATEST, drops older epochs, tells the sink. */
-    public void commit(int epoch, Writer writer) throws IOException {
-        if (root == null) return;
+    /**
+     * Commits epoch {@code epoch}: writes, moves into place, names it LATEST, drops older epochs, tells the sink.
+     *
+     * @return the committed folder, or null without checkpoints
+     */
+    public Path commit(int epoch, Writer writer) throws IOException {
+        if (root == null) return null;
         String name = String.format("epoch-%04d", epoch);
         Path tmp = root.resolve(name + ".tmp"), dir = root.resolve(name);
         deleteTree(tmp);
@@ -72,6 +76,7 @@ public final class EpochCheckpoints {
             }
         }
         sink.committed(epoch, dir);
+        return dir;
     }
 
     static void deleteTree(Path p) throws IOException {

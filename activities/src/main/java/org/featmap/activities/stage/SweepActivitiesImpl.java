@@ -69,6 +69,11 @@ public final class SweepActivitiesImpl implements SweepActivities {
     /** Requests in flight for the launch's cache check: manifests are small, so latency bounds it, not bandwidth. */
     static final int LOOKUP_PARALLEL = 16;
 
+    /** Manifest reads in flight: {@link #LOOKUP_PARALLEL} against a remote store, 4 on a local disk. */
+    static int lookupParallelism(ArtifactStore store) {
+        return store instanceof LocalArtifactStore ? 4 : LOOKUP_PARALLEL;
+    }
+
     /**
      * The launch's cache check, callable without Temporal: manifests only (presence, code version, artifact
      * list and sizes; {@link CacheCheck}), {@value #LOOKUP_PARALLEL} nodes at a time, progress as heartbeats.
@@ -80,7 +85,7 @@ public final class SweepActivitiesImpl implements SweepActivities {
         long t0 = System.nanoTime();
         int broken = 0;
         try (ArtifactStore store = Stores.open(storeUri)) {
-            int parallel = store instanceof LocalArtifactStore ? 4 : LOOKUP_PARALLEL;
+            int parallel = lookupParallelism(store);
             for (CacheCheck.Verdict v : CacheCheck.check(store, stageKeys, parallel, progress)) {
                 switch (v.outcome()) {
                     case HIT -> hits.add(v.stageKey());
@@ -267,7 +272,7 @@ public final class SweepActivitiesImpl implements SweepActivities {
                     List<String> stageKeys = graph.nodes().stream()
                             .map(n -> n.stage().id() + "/" + n.key())
                             .toList();
-                    int parallel = store instanceof LocalArtifactStore ? 4 : LOOKUP_PARALLEL;
+                    int parallel = lookupParallelism(store);
                     List<CacheCheck.Verdict> verdicts =
                             CacheCheck.check(store, stageKeys, parallel, (done, total, ckpt) -> {});
                     for (int i = 0; i < verdicts.size(); i++)

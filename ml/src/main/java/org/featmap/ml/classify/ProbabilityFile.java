@@ -52,7 +52,6 @@ public final class ProbabilityFile {
                 "item", FieldType.notNullable(new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)), null);
         Field probsField = new Field("probs", FieldType.notNullable(new ArrowType.FixedSizeList(k)), List.of(item));
         Schema schema = new Schema(List.of(row, target, probsField), metadata);
-        Files.createDirectories(file.toAbsolutePath().getParent());
         try (BufferAllocator alloc = new RootAllocator();
                 VectorSchemaRoot root = VectorSchemaRoot.create(schema, alloc)) {
             IntVector rv = (IntVector) root.getVector("row");

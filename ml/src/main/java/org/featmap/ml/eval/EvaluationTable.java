@@ -3,7 +3,6 @@ package org.featmap.ml.eval;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -39,7 +38,6 @@ public final class EvaluationTable {
                             ? FieldType.notNullable(new ArrowType.Utf8())
                             : FieldType.nullable(new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)),
                     null));
-        Files.createDirectories(file.toAbsolutePath().getParent());
         int n = rows.size();
         try (BufferAllocator alloc = new RootAllocator();
                 VectorSchemaRoot root = VectorSchemaRoot.create(new Schema(fields), alloc)) {

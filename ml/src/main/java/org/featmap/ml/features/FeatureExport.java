@@ -3,7 +3,6 @@ package org.featmap.ml.features;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -33,8 +32,8 @@ public final class FeatureExport {
     public static void toNpy(FeatureStoreReader r, String key, Path outDir) throws IOException {
         Files.createDirectories(outDir);
         int n = r.size(), c = r.channels(), h = r.height(), w = r.width();
-        Path npy = outDir.resolve(key + ".npy"), tmp = org.featmap.ml.AtomicFiles.temporary(npy);
-        try (OutputStream out = Files.newOutputStream(tmp)) {
+        Path npy = outDir.resolve(key + ".npy");
+        org.featmap.ml.AtomicFiles.write(npy, out -> {
             out.write(npyHeader("<f4", new long[] {n, c, h, w}));
             float[] row = new float[c * h * w];
             ByteBuffer bb = ByteBuffer.allocate(row.length * 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -44,8 +43,7 @@ public final class FeatureExport {
                 bb.asFloatBuffer().put(row);
                 out.write(bb.array());
             }
-        }
-        org.featmap.ml.AtomicFiles.publish(tmp, npy);
+        });
         try (BufferedWriter meta = Files.newBufferedWriter(outDir.resolve("meta.jsonl"), StandardCharsets.UTF_8)) {
             for (int i = 0; i < n; i++) {
                 ObjectNode o = StoreFiles.JSON.createObjectNode();

@@ -7,12 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
@@ -64,8 +62,7 @@ public final class Safetensors {
         byte[] hp = new byte[padded];
         java.util.Arrays.fill(hp, (byte) ' ');
         System.arraycopy(h, 0, hp, 0, h.length);
-        Path tmp = org.featmap.ml.AtomicFiles.temporary(file);
-        try (OutputStream out = Files.newOutputStream(tmp)) {
+        org.featmap.ml.AtomicFiles.write(file, out -> {
             ByteBuffer len =
                     ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded);
             out.write(len.array());
@@ -73,8 +70,7 @@ public final class Safetensors {
             for (byte[] b : data.values()) {
                 out.write(b);
             }
-        }
-        org.featmap.ml.AtomicFiles.publish(tmp, file);
+        });
     }
 
     /** Reads all tensors (header order) into arrays of {@code manager}. */

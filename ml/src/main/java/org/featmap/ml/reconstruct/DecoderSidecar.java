@@ -34,7 +34,6 @@ public record DecoderSidecar(
     }
 
     public void write(Path dir) throws IOException {
-        Files.createDirectories(dir);
         org.featmap.ml.AtomicFiles.writeVia(dir.resolve(FILE), tmp -> JSON.writeValue(tmp.toFile(), this));
     }
 

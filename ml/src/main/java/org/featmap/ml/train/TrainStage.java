@@ -12,15 +12,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.featmap.ml.AtomicFiles;
+import org.featmap.ml.EpochCheckpoints;
 import org.featmap.ml.features.PairDataset;
 import org.featmap.ml.mapping.Dims;
 import org.featmap.ml.mapping.MappingModel;
@@ -457,29 +456,15 @@ public final class TrainStage {
     }
 
     private static Path writeCheckpoint(Path root, TrainerState st, MappingModel model, AdamW opt) throws IOException {
-        String name = String.format("epoch-%04d", st.epoch);
-        Path tmp = root.resolve(name + ".tmp");
-        Path dir = root.resolve(name);
-        deleteTree(tmp);
-        Files.createDirectories(tmp);
-        Map<String, NDArray> tensors = new LinkedHashMap<>();
-        model.stateDict().forEach((k, v) -> tensors.put("model." + k, v));
-        tensors.putAll(opt.state());
-        Safetensors.write(tmp.resolve("state.safetensors"), tensors, Map.of("epoch", String.valueOf(st.epoch)));
-        JSON.writeValue(tmp.resolve("trainer.json").toFile(), st);
-        deleteTree(dir);
-        Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-        AtomicFiles.writeString(root.resolve(LATEST), name);
-        // keep only the committed epoch
-        try (Stream<Path> s = Files.list(root)) {
-            for (Path p : s.toList()) {
-                String f = p.getFileName().toString();
-                if (f.startsWith("epoch-") && !f.equals(name)) {
-                    deleteTree(p);
-                }
-            }
-        }
-        return dir;
+        // the layout and commit order every stage with epochs shares (EpochCheckpoints); the adapter's listener
+        // gets the folder after it
+        return new EpochCheckpoints(root, null).commit(st.epoch, tmp -> {
+            Map<String, NDArray> tensors = new LinkedHashMap<>();
+            model.stateDict().forEach((k, v) -> tensors.put("model." + k, v));
+            tensors.putAll(opt.state());
+            Safetensors.write(tmp.resolve("state.safetensors"), tensors, Map.of("epoch", String.valueOf(st.epoch)));
+            JSON.writeValue(tmp.resolve("trainer.json").toFile(), st);
+        });
     }
 
     private static TrainerState restore(Path dir, NDManager manager, MappingModel model, AdamW opt) throws IOException {
@@ -496,16 +481,5 @@ public final class TrainStage {
             opt.restore(st.optimizerSteps, st.lr, state);
         }
         return st;
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
-        }
     }
 }
