@@ -219,10 +219,15 @@ public final class S3ArtifactStore implements ArtifactStore {
     private void stream(ArtifactRef ref, OutputStream out) throws IOException {
         String objectKey = keyOf(ref);
         String what = "get " + ref.uri();
-        MessageDigest md = Sha256.digest();
-        long have = 0;
-        byte[] buf = new byte[1 << 16];
+        try (BackgroundDigest digest = new BackgroundDigest()) {
+            stream(ref, objectKey, what, digest, out);
+        }
+    }
+
+    private void stream(ArtifactRef ref, String objectKey, String what, BackgroundDigest digest, OutputStream out)
+            throws IOException {
         for (int attempt = 1; ; attempt++) {
+            long have = digest.copied();
             if (have == 0 && ref.bytes() == 0) {
                 // a ranged GET of an empty object is refused (416): check it exists and is empty
                 try {
@@ -238,26 +243,19 @@ public final class S3ArtifactStore implements ArtifactStore {
                     throw S3Clients.translate(what, e);
                 }
             }
-            long from = have;
             try (InputStream in = transfers()
                     .crt
                     .getObject(
-                            g -> g.bucket(config.bucket()).key(objectKey).range("bytes=" + from + "-"),
+                            g -> g.bucket(config.bucket()).key(objectKey).range("bytes=" + have + "-"),
                             AsyncResponseTransformer.<GetObjectResponse>toBlockingInputStream())
                     .join()) {
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    md.update(buf, 0, n);
-                    out.write(buf, 0, n);
-                    have += n;
-                    if (have > ref.bytes()) break; // longer than recorded: corrupt, no need to read on
-                }
+                digest.copy(in, out, ref.bytes()); // stops once longer than recorded: corrupt, no need to read on
                 break;
             } catch (CompletionException | SdkException | java.io.UncheckedIOException | IOException e) {
                 Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                 if (cause instanceof NoSuchKeyException || cause instanceof S3Exception s3e && s3e.statusCode() == 404)
                     throw new java.io.FileNotFoundException("artifact " + ref.uri() + " is missing from the store");
-                if (cause instanceof S3Exception s3e && s3e.statusCode() == 416 && have >= ref.bytes())
+                if (cause instanceof S3Exception s3e && s3e.statusCode() == 416 && digest.copied() >= ref.bytes())
                     break; // nothing left to read
                 if (cause instanceof java.nio.file.FileSystemException fse)
                     throw fse; // the local side (disk full), not S3
@@ -266,10 +264,11 @@ public final class S3ArtifactStore implements ArtifactStore {
                         : new StoreUnavailableException(
                                 what + ": " + S3Clients.firstLine(String.valueOf(cause.getMessage())), cause);
                 if (!(io instanceof StoreUnavailableException) || attempt >= TRANSFER_ATTEMPTS) throw io;
-                backoff(attempt, what + " (at byte " + have + ")", io);
+                backoff(attempt, what + " (at byte " + digest.copied() + ")", io);
             }
         }
-        String actual = HexFormat.of().formatHex(md.digest());
+        long have = digest.copied();
+        String actual = digest.hex();
         if (have != ref.bytes())
             throw new CorruptArtifactException(ref, "<size " + (have > ref.bytes() ? "over " : "") + have + ">");
         if (!actual.equals(ref.sha256())) throw new CorruptArtifactException(ref, actual);
