@@ -135,6 +135,17 @@ public final class TrainStages {
                 throw new BadInputException("training of " + ctx.task().nodeId() + " ran " + r.epochsRun()
                         + " epochs and reached no checkpoint epoch (checkpoints every " + o.checkpointEvery()
                         + " epochs)");
+            // benchmark 6c (issue #13): what the cell fetched against the bytes of the rows it trains and validates on
+            // (source and target of the §6.2 subset's pairs, float32); 0 fetched with a local store, read in place
+            ctx.summary("inputs_fetched_bytes", ctx.fetchedBytes());
+            ctx.summary(
+                    "pair_row_bytes",
+                    2L
+                            * Math.min(o.subsetSize(), data.size())
+                            * data.channels()
+                            * data.height()
+                            * data.width()
+                            * Float.BYTES);
             ctx.summary("best_epoch", r.bestEpoch());
             ctx.summary("best_val_loss", r.bestValLoss());
             ctx.summary("epochs_run", r.epochsRun());
