@@ -4,7 +4,7 @@
 # (72×72 = 5,184 tokens), dropout 0.2 and 0.0: peak RSS and step time, Java/DJL with libtorch's fused
 # scaled_dot_product_attention (ml AttentionBench) vs PyTorch 2.7.1 (attention_torch.py), in one run, 2 threads each.
 # Also: the fused path without the attention weights' dropout (what a CUDA step keeps) and batch 2, for the
-# per-sample memory that TrainStage.microBatch budgets; the explicit attention at feat1 (the path before #15).
+# per-sample memory that MemoryBudget.microBatch budgets; the explicit attention at feat1 (the path before #15).
 # First-step memory (the figure compared) = peak over a fresh process's first step; warm step = after a VmHWM reset.
 # Usage: [FEAT0=0] bench/train/attention.sh [steps]   (takes the bench lock, and the big-memory lock for feat0)
 set -euo pipefail

@@ -1,4 +1,4 @@
-"""The `edit` activity (StageActivities.edit of the Java contract) for mode `generate` (spec §2.7).
+"""The `edit` activity (the Java contract's activity type of Stage.EDIT) for mode `generate` (spec §2.7).
 
 Argument: a NodeTask as JSON ({sweep, sweepRunId, nodeId, stage, key, paramsJson, inputs, storeUri});
 result: a NodeResult ({nodeId, key, cached, computeMillis, summary, failures}). Outputs go to

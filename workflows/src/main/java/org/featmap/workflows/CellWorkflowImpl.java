@@ -1,6 +1,5 @@
 package org.featmap.workflows;
 
-import io.temporal.workflow.Async;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 import org.featmap.core.contract.NodeResult;
 import org.featmap.core.contract.NodeTask;
-import org.featmap.core.contract.StageActivities;
 
 public final class CellWorkflowImpl implements CellWorkflow {
     @Override
@@ -26,8 +24,7 @@ public final class CellWorkflowImpl implements CellWorkflow {
                 tasks.size(),
                 id -> {
                     NodeTask t = tasks.get(id);
-                    StageActivities a = stubs.forStage(t.stage());
-                    return Async.function(() -> StageActivities.dispatch(a, t));
+                    return stubs.execute(t);
                 },
                 () -> {});
         Map<String, String> states = new LinkedHashMap<>();

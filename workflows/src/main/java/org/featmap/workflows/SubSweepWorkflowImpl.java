@@ -1,6 +1,5 @@
 package org.featmap.workflows;
 
-import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import org.featmap.core.contract.NodeResult;
 import org.featmap.core.contract.NodeTask;
-import org.featmap.core.contract.StageActivities;
 import org.featmap.core.contract.SweepStatus;
 
 public final class SubSweepWorkflowImpl implements SubSweepWorkflow {
@@ -52,9 +50,8 @@ public final class SubSweepWorkflowImpl implements SubSweepWorkflow {
                     tasks.size(),
                     id -> {
                         NodeTask t = tasks.get(id);
-                        StageActivities a = stubs.forStage(t.stage());
                         nodeState.put(id, "running"); // only this node: the cell's others wait for it or for their turn
-                        Promise<NodeResult> p = Async.function(() -> StageActivities.dispatch(a, t));
+                        Promise<NodeResult> p = stubs.execute(t);
                         return p.handle((r, e) -> {
                             if (e != null) {
                                 nodeState.put(id, "failed");

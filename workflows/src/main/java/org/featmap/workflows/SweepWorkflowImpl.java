@@ -18,7 +18,6 @@ import java.util.Set;
 import org.featmap.core.config.SweepConfig;
 import org.featmap.core.contract.NodeResult;
 import org.featmap.core.contract.NodeTask;
-import org.featmap.core.contract.StageActivities;
 import org.featmap.core.contract.SweepActivities;
 import org.featmap.core.contract.SweepRequest;
 import org.featmap.core.contract.SweepStatus;
@@ -161,8 +160,7 @@ public class SweepWorkflowImpl implements SweepWorkflow {
                     if (!unit.startsWith("cell:")) {
                         Node n = nodes.get(0);
                         NodeTask t = task(cfg, runId, n, byId);
-                        StageActivities a = stubs.forStage(n.stage().id());
-                        Promise<NodeResult> p = Async.function(() -> StageActivities.dispatch(a, t));
+                        Promise<NodeResult> p = stubs.execute(t);
                         return p.handle((r, e) -> {
                             if (e != null) {
                                 nodeState.put(n.id(), "failed");
@@ -365,13 +363,11 @@ public class SweepWorkflowImpl implements SweepWorkflow {
                                             List.of(),
                                             t.storeUri(),
                                             ref);
-                                    StageActivities a = stubs.forStage(n.stage().id());
-                                    return Async.function(() -> StageActivities.dispatch(a, byRef));
+                                    return stubs.execute(byRef);
                                 });
                     } else {
                         NodeTask t = task(cfg, runId, n, byId);
-                        StageActivities a = stubs.forStage(n.stage().id());
-                        p = Async.function(() -> StageActivities.dispatch(a, t));
+                        p = stubs.execute(t);
                     }
                     return p.handle((r, e) -> {
                         if (e != null) {

@@ -52,11 +52,12 @@ class CachedRunsReplayTest {
     void aTrackedSweepOfTheCurrentCodeDoesNotReplayAgainstTheCodeBeforeIt(TestWorkflowEnvironment env, Worker worker)
             throws Exception {
         RecordingActivities acts = new RecordingActivities(Set.of(), Set.of());
-        for (String q : java.util.List.of("q-cpu", "q-gpu")) env.newWorker(q).registerActivitiesImplementations(acts);
+        for (String q : java.util.List.of("q-cpu", "q-gpu"))
+            env.newWorker(q).registerActivitiesImplementations(acts, acts.stages);
         Worker current = env.newWorker("current");
         current.registerWorkflowImplementationTypes(
                 SweepWorkflowImpl.class, CellWorkflowImpl.class, SubSweepWorkflowImpl.class);
-        current.registerActivitiesImplementations(acts);
+        current.registerActivitiesImplementations(acts, acts.stages);
         env.start();
         SweepWorkflowTest.startAgain(env, current, "cached-runs-current", true);
         WorkflowExecutionHistory h = env.getWorkflowClient().fetchHistory("cached-runs-current");

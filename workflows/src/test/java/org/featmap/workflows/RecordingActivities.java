@@ -9,15 +9,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.featmap.core.contract.NodeResult;
 import org.featmap.core.contract.NodeTask;
-import org.featmap.core.contract.StageActivities;
 import org.featmap.core.contract.SweepActivities;
 import org.featmap.core.contract.SweepStatus;
 
 /**
- * Mocked activities for workflow tests: record the order of calls, check that inputs ran first,
+ * Mocked activities for workflow tests (register this and {@link #stages}): record the order of calls, check that inputs ran first,
  * fail the nodes they are told to fail (non-retryably), and report chosen keys as cached.
  */
-class RecordingActivities implements StageActivities, SweepActivities {
+class RecordingActivities implements SweepActivities {
     final List<String> calls = Collections.synchronizedList(new ArrayList<>());
     /** The tracking run each node task carried. */
     final Set<String> sweepRunIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -47,75 +46,11 @@ class RecordingActivities implements StageActivities, SweepActivities {
                 t.nodeId(), t.key(), false, 1, Map.of("stage", t.stage()), List.of(), System.currentTimeMillis());
     }
 
-    @Override
-    public NodeResult synth(NodeTask t) {
-        return run(t);
-    }
-
-    @Override
-    public NodeResult manipulate(NodeTask t) {
-        return run(t);
-    }
-
-    @Override
-    public NodeResult edit(NodeTask t) {
-        return run(t);
-    }
-
-    @Override
-    public NodeResult extract(NodeTask t) {
-        return run(t);
-    }
-
-    @Override
-    public NodeResult normstats(NodeTask t) {
-        return run(t);
-    }
-
-    @Override
-    public NodeResult train(NodeTask t) {
-        return run(t);
-    }
-
-    @Override
-    public NodeResult test(NodeTask t) {
-        return run(t);
-    }
-
-    @Override
-    public NodeResult reconstruct(NodeTask t) {
-        return run(t);
-    }
-
-    @Override
-    public NodeResult finetune(NodeTask t) {
-        return run(t);
-    }
-
-    @Override
-    public NodeResult classify(NodeTask t) {
-        return run(t);
-    }
-
-    @Override
-    public NodeResult classifyRecon(NodeTask t) {
-        return run(t);
-    }
-
-    @Override
-    public NodeResult wxb(NodeTask t) {
-        return run(t);
-    }
-
-    @Override
-    public NodeResult svd(NodeTask t) {
-        return run(t);
-    }
-
-    @Override
-    public NodeResult report(NodeTask t) {
-        return run(t);
-    }
+    /**
+     * The stage activities as the workers register them: one dynamic activity for every stage's activity type;
+     * register it beside this object (whose typed methods are the sweep's bookkeeping).
+     */
+    final io.temporal.activity.DynamicActivity stages = args -> run(args.get(0, NodeTask.class));
 
     @Override
     public List<String> lookupCached(String storeUri, List<String> stageKeys) {

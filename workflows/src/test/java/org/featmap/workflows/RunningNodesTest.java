@@ -59,13 +59,13 @@ class RunningNodesTest {
                 TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build())) {
             env.newWorker("wf")
                     .registerWorkflowImplementationTypes(SweepWorkflowImpl.class, SubSweepWorkflowImpl.class);
-            env.newWorker("q-cpu").registerActivitiesImplementations(acts);
+            env.newWorker("q-cpu").registerActivitiesImplementations(acts, acts.stages);
             env.newWorker(
                             "q-gpu",
                             WorkerOptions.newBuilder()
                                     .setMaxConcurrentActivityExecutionSize(1)
                                     .build())
-                    .registerActivitiesImplementations(acts);
+                    .registerActivitiesImplementations(acts, acts.stages);
             env.start();
             WorkflowClient c = env.getWorkflowClient();
             SweepWorkflow wf = c.newWorkflowStub(

@@ -61,7 +61,7 @@ class SweepScaleIT {
             RecordingActivities acts = new RecordingActivities(Set.of(), Set.of());
             Set<String> queues = new HashSet<>(List.of(cfg.sweep().queueOf("default")));
             for (Stage st : Stage.values()) queues.add(cfg.sweep().queueOf(st.id()));
-            for (String q : queues) env.newWorker(q).registerActivitiesImplementations(acts);
+            for (String q : queues) env.newWorker(q).registerActivitiesImplementations(acts, acts.stages);
             env.start();
             WorkflowClient c = env.getWorkflowClient();
             SweepWorkflow sweep = c.newWorkflowStub(

@@ -68,7 +68,8 @@ class SweepWorkflowTest {
 
     static SweepStatus runSweep(
             TestWorkflowEnvironment env, Worker worker, RecordingActivities acts, String id, boolean tracking) {
-        for (String q : List.of("q-cpu", "q-gpu")) env.newWorker(q).registerActivitiesImplementations(acts);
+        for (String q : List.of("q-cpu", "q-gpu"))
+            env.newWorker(q).registerActivitiesImplementations(acts, acts.stages);
         env.start();
         return startAgain(env, worker, id, tracking);
     }

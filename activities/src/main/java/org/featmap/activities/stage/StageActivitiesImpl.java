@@ -2,6 +2,8 @@ package org.featmap.activities.stage;
 
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.activity.DynamicActivity;
+import io.temporal.common.converter.EncodedValues;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;
 import java.util.Map;
@@ -12,16 +14,17 @@ import org.featmap.core.contract.BadInputException;
 import org.featmap.core.contract.NodeResult;
 import org.featmap.core.contract.NodeTask;
 import org.featmap.core.contract.Progress;
-import org.featmap.core.contract.StageActivities;
 import org.featmap.core.store.ArtifactStore;
 import org.featmap.core.tracking.Tracker;
 
 /**
- * The activity adapter: every stage method is the same thin path (cache check, compute through the
- * stage's {@link StageHandler}, publish, commit), with heartbeats carrying progress and the last
- * checkpoint so a retried attempt resumes.
+ * The activity adapter of every stage: one {@link DynamicActivity} that answers each stage's activity type
+ * ({@link org.featmap.core.graph.Stage#activityType()}, its id) with the same thin path (cache check, compute
+ * through the stage's {@link StageHandler}, publish, commit), with heartbeats carrying progress and the last
+ * checkpoint so a retried attempt resumes. A new stage needs no method here, only its handler in {@link
+ * Handlers}. Registered beside {@link SweepActivitiesImpl}, whose typed methods take precedence over it.
  */
-public final class StageActivitiesImpl implements StageActivities {
+public final class StageActivitiesImpl implements DynamicActivity {
     private final Map<String, StageHandler> handlers;
     private final Tracker tracker;
     private final Path workBase;
@@ -38,13 +41,22 @@ public final class StageActivitiesImpl implements StageActivities {
         this.workBase = workBase;
     }
 
-    NodeResult execute(NodeTask given) {
+    @Override
+    public Object execute(EncodedValues args) {
+        ActivityExecutionContext ctx = Activity.getExecutionContext();
+        String type = ctx.getInfo().getActivityType();
+        if (!handlers.containsKey(type))
+            throw ApplicationFailure.newNonRetryableFailure(
+                    "stage " + type + " is not available yet", "StageUnavailable");
+        return execute(args.get(0, NodeTask.class), ctx);
+    }
+
+    NodeResult execute(NodeTask given, ActivityExecutionContext ctx) {
         NodeTask task = given;
         StageHandler h = handlers.get(task.stage());
         if (h == null)
             throw ApplicationFailure.newNonRetryableFailure(
                     "stage " + task.stage() + " is not available yet", "StageUnavailable");
-        ActivityExecutionContext ctx = Activity.getExecutionContext();
         String checkpoint =
                 ctx.getHeartbeatDetails(Beat.class).map(Beat::checkpoint).orElse(null);
         Progress progress = (done, total, ckpt) -> ctx.heartbeat(new Beat(done, total, ckpt));
@@ -73,75 +85,5 @@ public final class StageActivitiesImpl implements StageActivities {
         } catch (Exception e) {
             throw Activity.wrap(e);
         }
-    }
-
-    @Override
-    public NodeResult synth(NodeTask t) {
-        return execute(t);
-    }
-
-    @Override
-    public NodeResult manipulate(NodeTask t) {
-        return execute(t);
-    }
-
-    @Override
-    public NodeResult edit(NodeTask t) {
-        return execute(t);
-    }
-
-    @Override
-    public NodeResult extract(NodeTask t) {
-        return execute(t);
-    }
-
-    @Override
-    public NodeResult normstats(NodeTask t) {
-        return execute(t);
-    }
-
-    @Override
-    public NodeResult train(NodeTask t) {
-        return execute(t);
-    }
-
-    @Override
-    public NodeResult test(NodeTask t) {
-        return execute(t);
-    }
-
-    @Override
-    public NodeResult reconstruct(NodeTask t) {
-        return execute(t);
-    }
-
-    @Override
-    public NodeResult finetune(NodeTask t) {
-        return execute(t);
-    }
-
-    @Override
-    public NodeResult classify(NodeTask t) {
-        return execute(t);
-    }
-
-    @Override
-    public NodeResult classifyRecon(NodeTask t) {
-        return execute(t);
-    }
-
-    @Override
-    public NodeResult wxb(NodeTask t) {
-        return execute(t);
-    }
-
-    @Override
-    public NodeResult svd(NodeTask t) {
-        return execute(t);
-    }
-
-    @Override
-    public NodeResult report(NodeTask t) {
-        return execute(t);
     }
 }

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.featmap.core.contract.DivergedException;
+import org.featmap.core.contract.NodeResult;
 import org.featmap.core.contract.NodeTask;
-import org.featmap.core.contract.StageActivities;
 import org.featmap.core.tracking.Tracker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +35,8 @@ class DivergedIsNotRetriedTest {
         try {
             env.registerActivitiesImplementations(
                     new StageActivitiesImpl(Map.of("train", diverging), Tracker.NONE, null));
-            StageActivities a = env.newActivityStub(
-                    StageActivities.class,
+            TrainActivity a = env.newActivityStub(
+                    TrainActivity.class,
                     ActivityOptions.newBuilder()
                             .setStartToCloseTimeout(Duration.ofMinutes(1))
                             .setRetryOptions(RetryOptions.newBuilder()
@@ -65,5 +65,12 @@ class DivergedIsNotRetriedTest {
         } finally {
             env.close();
         }
+    }
+
+    /** The train stage's activity type as a typed stub (the workflows schedule it untyped, by Stage.activityType). */
+    @io.temporal.activity.ActivityInterface
+    public interface TrainActivity {
+        @io.temporal.activity.ActivityMethod(name = "train")
+        NodeResult train(NodeTask task);
     }
 }

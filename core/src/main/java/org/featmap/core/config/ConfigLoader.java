@@ -12,28 +12,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.featmap.core.config.SweepConfig.*;
+import org.featmap.core.graph.Stage;
 
 /**
  * Reads a sweep YAML into a validated {@link SweepConfig}. Every problem is a {@link
  * ConfigException} naming file, line, key, value and what is allowed; unknown keys are errors.
  */
 public final class ConfigLoader {
-    private static final List<String> STAGES = List.of(
-            "default",
-            "synth",
-            "manipulate",
-            "edit",
-            "extract",
-            "normstats",
-            "train",
-            "test",
-            "reconstruct",
-            "finetune",
-            "classify",
-            "classify_recon",
-            "wxb",
-            "svd",
-            "report");
+    /** The keys of {@code sweep.queues}: "default" and every declared stage. */
+    private static final List<String> STAGES = java.util.stream.Stream.concat(
+                    java.util.stream.Stream.of("default"),
+                    java.util.Arrays.stream(Stage.values()).map(Stage::id))
+            .toList();
 
     private ConfigLoader() {}
 
@@ -113,9 +103,12 @@ public final class ConfigLoader {
         t.rejectUnknown("name", "store", "max_in_flight", "queues", "heartbeat_seconds");
         Map<String, String> queues = new LinkedHashMap<>();
         queues.put("default", "featmap-cpu");
-        for (String s : List.of("extract", "train", "test", "reconstruct", "finetune", "classify", "classify_recon"))
-            queues.put(s, "featmap-gpu");
-        queues.put("edit", "featmap-edit");
+        // each stage's pool (Stage), in the order the resolved config always listed them: GPU stages, then the rest
+        for (Stage s : Stage.values())
+            if (s.pool() == Stage.Pool.GPU) queues.put(s.id(), s.pool().queue());
+        for (Stage s : Stage.values())
+            if (s.pool() != Stage.Pool.GPU && s.pool() != Stage.Pool.CPU)
+                queues.put(s.id(), s.pool().queue());
         if (t.has("queues")) {
             YamlTree q = t.get("queues");
             q.rejectUnknown(STAGES.toArray(String[]::new));

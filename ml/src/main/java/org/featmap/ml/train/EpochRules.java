@@ -25,38 +25,14 @@ public final class EpochRules {
     /** What to do after validation of one epoch. */
     public record Decision(boolean saveCheckpoint, boolean stop, double nextLr) {}
 
+    /**
+     * The three decisions of one epoch, each on its own fields (the training loop makes them through its listeners
+     * {@link BestModelExport}, {@link EarlyStopping} and {@link PlateauLr}, in this order).
+     */
     public Decision onEpochEnd(int epoch, double valLoss, double lr) {
-        boolean save = false;
-        if ((epoch + 1) % checkpointEvery == 0 && valLoss < ckptBest) {
-            ckptBest = valLoss;
-            ckptEpoch = epoch;
-            save = true;
-        }
-        boolean stop;
-        if (!Double.isFinite(valLoss)) {
-            stop = true;
-        } else if (valLoss < esBest - esMinDelta) {
-            esBest = valLoss;
-            esWait = 0;
-            stop = false;
-        } else {
-            esWait++;
-            stop = esWait >= esPatience;
-        }
-        double next = lr;
-        if (valLoss < plBest * (1 - plThreshold)) {
-            plBest = valLoss;
-            plBad = 0;
-        } else {
-            plBad++;
-        }
-        if (plBad > plPatience) {
-            double reduced = Math.max(lr * plFactor, minLr);
-            if (lr - reduced > 1e-8) {
-                next = reduced;
-            }
-            plBad = 0;
-        }
+        boolean save = BestModelExport.isBest(this, epoch, valLoss);
+        boolean stop = EarlyStopping.stop(this, valLoss);
+        double next = PlateauLr.next(this, valLoss, lr);
         return new Decision(save, stop, next);
     }
 }

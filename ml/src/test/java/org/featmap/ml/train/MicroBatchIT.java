@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A batch split into micro-batches trains the same model as one pass (TrainStage.microBatch): the loss
+ * A batch split into micro-batches trains the same model as one pass (MemoryBudget.microBatch): the loss
  * is a per-sample mean and the dropout masks are drawn per sample (MaskSource), so only float summation
  * order differs.
  */
@@ -64,24 +64,24 @@ class MicroBatchIT {
     @Test
     void autoMicroBatchKeepsSmallMapsWholeAndSplitsFeat0() {
         TrainOptions o = TrainOptions.defaults(ModelType.TRANSFORMER, false, "grayscale", tmp, tmp, null);
-        assertEquals(32, TrainStage.microBatch(o, TrainStage.Variant.SPEC, 9, 9, ai.djl.Device.cpu()));
+        assertEquals(32, MemoryBudget.microBatch(o, TrainStage.Variant.SPEC, 9, 9, ai.djl.Device.cpu()));
         long cpu24 = 24L << 30, l40 = 46_068L << 20, a100 = 81_920L << 20;
         // CPU with dropout: libtorch's math path keeps ≈3.2 heads·N² maps per layer (PyTorch too): 12.9 GB per feat0
         // sample
-        assertEquals(1, TrainStage.microBatch(o, TrainStage.Variant.SPEC, 72, 72, false, cpu24));
+        assertEquals(1, MemoryBudget.microBatch(o, TrainStage.Variant.SPEC, 72, 72, false, cpu24));
         // feat1 on 24 GB: 14 fit, so 3 passes of equal size (11 + 11 + 10)
-        assertEquals(11, TrainStage.microBatch(o, TrainStage.Variant.SPEC, 36, 36, false, cpu24));
+        assertEquals(11, MemoryBudget.microBatch(o, TrainStage.Variant.SPEC, 36, 36, false, cpu24));
         // GPU (memory-efficient kernel, O(tokens)): 1.53 GB per feat0 sample, 0.38 GB per feat1 sample
-        assertEquals(16, TrainStage.microBatch(o, TrainStage.Variant.SPEC, 72, 72, true, l40));
-        assertEquals(32, TrainStage.microBatch(o, TrainStage.Variant.SPEC, 36, 36, true, l40));
-        assertEquals(32, TrainStage.microBatch(o, TrainStage.Variant.SPEC, 72, 72, true, a100));
+        assertEquals(16, MemoryBudget.microBatch(o, TrainStage.Variant.SPEC, 72, 72, true, l40));
+        assertEquals(32, MemoryBudget.microBatch(o, TrainStage.Variant.SPEC, 36, 36, true, l40));
+        assertEquals(32, MemoryBudget.microBatch(o, TrainStage.Variant.SPEC, 72, 72, true, a100));
         // without dropout the CPU takes the flash kernel too: O(tokens)
         TrainStage.Variant noDropout = new TrainStage.Variant(Dims.SPEC, false, m -> {});
-        assertEquals(8, TrainStage.microBatch(o, noDropout, 72, 72, false, cpu24));
+        assertEquals(8, MemoryBudget.microBatch(o, noDropout, 72, 72, false, cpu24));
         TrainOptions cnn = TrainOptions.defaults(ModelType.CNN, false, "grayscale", tmp, tmp, null);
         assertEquals(
                 32,
-                TrainStage.microBatch(
+                MemoryBudget.microBatch(
                         cnn, new TrainStage.Variant(Dims.SPEC, true, m -> {}, 4), 72, 72, ai.djl.Device.cpu()));
     }
 
@@ -93,7 +93,7 @@ class MicroBatchIT {
             {1296, 1, 980}, {5184, 1, 11874}, {1296, 0, 347}, {5184, 0, 1373}
         };
         for (double[] r : measured) {
-            double mb = TrainStage.transformerSampleBytes(Dims.SPEC, (long) r[0], r[1] == 1) / (1 << 20);
+            double mb = MemoryBudget.transformerSampleBytes(Dims.SPEC, (long) r[0], r[1] == 1) / (1 << 20);
             assertTrue(
                     mb >= r[2] && mb <= 1.2 * r[2],
                     (long) r[0] + " tokens, math path " + r[1] + ": budget " + mb + " MB vs " + r[2]);
