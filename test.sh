@@ -32,3 +32,23 @@ fi
 # change fails here, before the tests. Format with: mvn spotless:apply
 mvn -B -ntp -q spotless:check
 mvn -B -ntp verify "$@"
+# The deployment end to end (issue #18, infra/docker/test.sh): every image built from a local Debian base
+# (cached between runs), the compose stack with two worker containers, a demo sweep through them, a worker
+# container killed while training and the sweep completing from the store's checkpoint, Prometheus's query,
+# and ObjectStoreOutageIT through Testcontainers on those images. It needs a Docker engine: one that answers,
+# or dockerd started as root (FEATMAP_DOCKER_INSTALL=1 installs Debian's docker.io first).
+# FEATMAP_DOCKER_E2E: 1 = required (the default with CI=true: no engine is a failure, not a skip), 0 = left out,
+# auto (the default otherwise) = run when an engine answers or can be started here.
+docker_e2e="${FEATMAP_DOCKER_E2E:-auto}"
+[[ "$docker_e2e" == auto && "${CI:-}" == true ]] && docker_e2e=1
+if [[ "$docker_e2e" == auto ]]; then
+  if infra/docker/engine.sh status >/dev/null 2>&1 || { [[ "$(id -u)" == 0 ]] && command -v dockerd >/dev/null; }; then
+    docker_e2e=1
+  else
+    echo "test.sh: infra/docker/test.sh skipped: no Docker engine (FEATMAP_DOCKER_E2E=1 to require it)" >&2
+  fi
+fi
+if [[ "$docker_e2e" == 1 ]]; then
+  install=0; [[ "${CI:-}" == true ]] && install=1   # CI on a new machine: apt-get install docker.io etc.
+  FEATMAP_DOCKER_INSTALL="${FEATMAP_DOCKER_INSTALL:-$install}" infra/docker/test.sh
+fi

@@ -4,8 +4,9 @@
 #     (they also serve config/demo.yaml's featmap-gpu queue), on host ports of its own;
 #  2. `featmap run config/demo.yaml --temporal ... --store s3://featmap/store?pathStyle=true --mlflow ...
 #     --no-workers` from the host: all work runs in the containers;
-#  3. once a worker container is training a cell, `docker kill` it; the sweep must still complete (the
-#     train activity times out on its heartbeat and is retried on the other container);
+#  3. once a worker container is training a cell and has uploaded an epoch checkpoint to the store, `docker
+#     kill` it; the sweep must still complete (the train activity times out on its heartbeat, is retried on
+#     the other container, which resumes from the store's checkpoint: the history and its log say so);
 #  4. Prometheus (scraping the workers' /metrics) must answer a query with the sweep's progress;
 #  5. optionally (FEATMAP_DOCKER_FAULT_IT=1, default on) one fault test through the Testcontainers path
 #     (FEATMAP_SERVICES=containers) on the locally built images.
@@ -20,6 +21,8 @@ pass() { echo "PASS  $*"; }
 fail() { echo "FAIL  $*"; FAILS=$((FAILS + 1)); }
 
 t=$(date +%s); "$DOCKER_DIR/build.sh"; BUILD_TIME=$(since $t)
+# the host's featmap (built on first use; before the stack is up so the sweep's time is the sweep's)
+./featmap --version >/dev/null
 
 BASE="${FEATMAP_DOCKER_PORT_BASE:-17000}"
 export COMPOSE_PROJECT_NAME="${FEATMAP_COMPOSE_PROJECT:-featmap-test}"
@@ -32,6 +35,12 @@ WORK="$(mktemp -d)"
 S3_SECRET="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
 (umask 077; printf 'AWS_ACCESS_KEY_ID=featmap-test\nAWS_SECRET_ACCESS_KEY=%s\nAWS_REGION=us-east-1\n' "$S3_SECRET" >"$WORK/env")
 export FEATMAP_ENV_FILE="$WORK/env"
+# config/demo.yaml with a shorter heartbeat timeout (not part of any content key): after the kill, the train
+# attempt times out and is retried after this many seconds instead of 120. Its relative paths resolve against
+# the current folder (the repository), as config/demo.yaml's do.
+HEARTBEAT="${FEATMAP_DOCKER_HEARTBEAT_SECONDS:-45}"
+sed "s/^  heartbeat_seconds: .*/  heartbeat_seconds: $HEARTBEAT/" config/demo.yaml >"$WORK/demo.yaml"
+grep -q "^  heartbeat_seconds: $HEARTBEAT\$" "$WORK/demo.yaml" || die test "could not set heartbeat_seconds in a copy of config/demo.yaml"
 DC=(compose -f "$REPO_ROOT/infra/compose.yaml")
 cleanup() {
   if [[ "${FEATMAP_KEEP_STACK:-0}" == 1 ]]; then log test "stack kept: COMPOSE_PROJECT_NAME=$COMPOSE_PROJECT_NAME"; return; fi
@@ -54,64 +63,58 @@ UP_TIME=$(since $t)
 export AWS_ACCESS_KEY_ID=featmap-test AWS_SECRET_ACCESS_KEY="$S3_SECRET" AWS_REGION=us-east-1 \
   AWS_ENDPOINT_URL_S3="http://127.0.0.1:$FEATMAP_S3_PORT" MLFLOW_S3_ENDPOINT_URL="http://127.0.0.1:$FEATMAP_S3_PORT"
 t=$(date +%s)
-./featmap run config/demo.yaml --temporal "127.0.0.1:$FEATMAP_TEMPORAL_PORT" --store "s3://featmap/store?pathStyle=true" \
+./featmap run "$WORK/demo.yaml" --temporal "127.0.0.1:$FEATMAP_TEMPORAL_PORT" --store "s3://featmap/store?pathStyle=true" \
   --mlflow "http://127.0.0.1:$FEATMAP_MLFLOW_PORT" --no-workers >"$WORK/run.log" 2>&1 &
 RUN_PID=$!
 
-# the Temporal CLI inside the temporal container answers which worker runs which activity
-tctl() { "${DC[@]}" exec -T temporal temporal --address 127.0.0.1:7233 "$@"; }
-victim="" cell=""
-for _ in $(seq 1 600); do
-  kill -0 $RUN_PID 2>/dev/null || break
-  for wf in $(tctl workflow list --query "ExecutionStatus='Running' AND WorkflowType='CellWorkflow'" -o json 2>/dev/null \
-      | python3 -c 'import json,sys; [print(w["execution"]["workflowId"]) for w in json.load(sys.stdin) or []]' 2>/dev/null); do
-    ident="$(tctl workflow describe -w "$wf" -o json 2>/dev/null | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-for a in d.get("pendingActivities") or []:
-    if a.get("activityType", {}).get("name") == "train" and a.get("state") == "PENDING_ACTIVITY_STATE_STARTED" and a.get("heartbeatDetails"):
-        print(a.get("lastWorkerIdentity", "")); break' 2>/dev/null)"
-    if [[ -n "$ident" ]]; then victim="${ident#*@}"; cell="$wf"; break 2; fi
-  done
-  sleep 2
-done
-if [[ -n "$victim" ]]; then
-  cid="$(dk ps -q --no-trunc --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME" | grep "^$victim" | head -n1)"
+# the Temporal CLI inside the temporal container reads the histories (docker exec: docker-compose v1's exec
+# starts a Python process per call)
+TEMPORAL_CID="$("${DC[@]}" ps -q temporal)"
+# Wait for a train node with an epoch checkpoint in the store and not committed yet, and kill the container
+# training it (e2e.py: the store's checkpoint index through the S3 API, the node's scratch in a worker's /work;
+# Temporal's view of heartbeats lags by up to 0.8 x the heartbeat timeout, longer than a demo cell trains).
+# Each worker container has its own /work volume: the retry on the other container has only the store's copy.
+victim="" key="" epochs=""
+found="$(RUN_PID=$RUN_PID python3 "$DOCKER_DIR/e2e.py" victim "$DOCKER" "$COMPOSE_PROJECT_NAME" featmap/store 1800)" || true
+if [[ -n "$found" ]]; then
+  read -r victim key epochs <<<"$found"
   KILL_AT=$(since $t)
-  if [[ -n "$cid" ]] && dk kill "$cid" >/dev/null; then pass "killed worker container ${victim} while it trained cell $cell (at $KILL_AT into the sweep)"
-  else fail "could not kill container of worker identity $victim"; fi
+  if dk kill "$victim" >/dev/null; then
+    pass "killed worker container ${victim:0:12} while it trained node train/${key:0:12} (store checkpoint of epoch(s) $epochs; $KILL_AT into the sweep)"
+  else fail "could not kill worker container ${victim:0:12}"; fi
 else
-  fail "never saw a worker container training a cell (sweep ended first?)"
+  fail "never saw a worker container training a cell with a checkpoint in the store (sweep ended first?)"
 fi
 
-wait $RUN_PID; RC=$?
+RC=0; wait $RUN_PID || RC=$?
 RUN_TIME=$(since $t)
-tail -n 25 "$WORK/run.log"
+tail -n 3 "$WORK/run.log"
 if [[ $RC == 0 ]]; then pass "featmap run config/demo.yaml through the worker containers completed, exit 0 ($RUN_TIME)"
-else fail "featmap run exited $RC ($RUN_TIME); log above"; fi
+else tail -n 40 "$WORK/run.log"; fail "featmap run exited $RC ($RUN_TIME); log above"; fi
 
-if [[ -n "$cell" ]]; then
-  # the killed attempt timed out on its heartbeat and a later attempt on the other container finished it
-  tctl workflow show -w "$cell" -o json >"$WORK/cell.json" 2>/dev/null || true
-  python3 - "$WORK/cell.json" "$victim" <<'PY' && pass "the cell's train activity was retried on another worker and completed" || fail "no retry of the killed train attempt completed elsewhere"
-import json, sys
-h = json.load(open(sys.argv[1])); victim = sys.argv[2]
-ev = h.get("events") or []
-sched = {e["eventId"] for e in ev if e.get("eventType") == "EVENT_TYPE_ACTIVITY_TASK_SCHEDULED"
-         and e["activityTaskScheduledEventAttributes"]["activityType"]["name"] == "train"}
-started = [e for e in ev if e.get("eventType") == "EVENT_TYPE_ACTIVITY_TASK_STARTED"
-           and e["activityTaskStartedEventAttributes"]["scheduledEventId"] in sched]
-done = [e for e in ev if e.get("eventType") == "EVENT_TYPE_ACTIVITY_TASK_COMPLETED"
-        and e["activityTaskCompletedEventAttributes"]["scheduledEventId"] in sched]
-att = [s["activityTaskStartedEventAttributes"] for s in started]
-ok = bool(done) and any(int(a.get("attempt", 1)) > 1 and victim not in a.get("identity", "") for a in att)
-print("train attempts: " + ", ".join(f'#{a.get("attempt", 1)} on {a.get("identity")}' for a in att) + f"; completed: {bool(done)}")
-sys.exit(0 if ok else 1)
-PY
+if [[ -n "$victim" ]]; then
+  # the killed attempt timed out on its heartbeat and a later attempt on the other container completed it ...
+  if python3 "$DOCKER_DIR/e2e.py" history "$DOCKER" "$TEMPORAL_CID" "$key" "$victim"; then
+    pass "train/${key:0:12}: a later attempt on another container completed it"
+  else fail "train/${key:0:12}: no later attempt on another container completed it"; fi
+  # ... resuming from the store's checkpoint, not from scratch (StoreCheckpoints.restore logs it at WARN)
+  last="${epochs##*,}" resumed=""
+  for c in $(dk ps -q --no-trunc --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME" --filter "label=com.docker.compose.service=worker-cpu"); do
+    [[ "$c" == "$victim" ]] && continue
+    resumed="$(dk logs "$c" 2>&1 | grep -F "train-$key: resuming from the store's checkpoint of epoch" | head -n1 || true)"
+    [[ -n "$resumed" ]] && break
+  done
+  re="of epoch ([0-9]+)"
+  if [[ "$resumed" =~ $re ]] && (( BASH_REMATCH[1] >= last )); then
+    pass "the other container resumed train/${key:0:12} from the store's checkpoint of epoch ${BASH_REMATCH[1]} (the index had $epochs at the kill)"
+  else fail "no other container logged resuming train/${key:0:12} from the store's checkpoint of epoch >= $last"; fi
+  [[ "$(dk inspect -f '{{.State.Running}}' "$victim" 2>/dev/null)" == false ]] || fail "the killed container ${victim:0:12} runs again (restart policy)"
 fi
 
 # Prometheus scraped the sweep's progress from the CPU workers' /metrics (FEATMAP_METRICS_SWEEPS)
-q='sum(max by (stage) (max_over_time(featmap_nodes_done[2h])))'
+sweep="$(sed -n 's/.*started as workflow \([^ ]*\) (\([0-9]*\) nodes).*/\1 \2/p' "$WORK/run.log" | head -n1)"
+read -r sweep_id sweep_nodes <<<"${sweep:-none 0}"
+q="sum(max by (stage) (max_over_time(featmap_nodes_done{sweep=\"$sweep_id\"}[2h])))"
 prom="$(python3 - "http://127.0.0.1:$FEATMAP_PROMETHEUS_PORT" "$q" <<'PY'
 import json, sys, urllib.parse, urllib.request
 base, q = sys.argv[1], sys.argv[2]
@@ -124,8 +127,9 @@ print(f"{done:.0f} {planned:.0f}")
 PY
 )" || prom="0 0"
 read -r pdone pplanned <<<"$prom"
-if [[ "${pdone:-0}" -gt 0 && "${pplanned:-0}" -gt 0 ]]; then pass "Prometheus: '$q' = $pdone nodes done of $pplanned planned"
-else fail "Prometheus has no sweep progress ($prom)"; fi
+if [[ "${pdone:-0}" -gt 0 && "${pplanned:-0}" == "$sweep_nodes" ]]; then
+  pass "Prometheus: $q = $pdone nodes done, $pplanned planned (the sweep's $sweep_nodes)"
+else fail "Prometheus has not the sweep's progress: done $pdone, planned $pplanned of $sweep_nodes ($q)"; fi
 
 if [[ "${FEATMAP_DOCKER_FAULT_IT:-1}" == 1 ]]; then
   t=$(date +%s)
