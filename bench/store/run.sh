@@ -4,11 +4,11 @@
 #      transfers on the same file and server: ratio = boto3 seconds / our seconds (goal >= 0.9);
 #  6a  the launch's cache check of a finished store of NODES nodes at two store sizes: wall time and bytes the
 #      process read (manifests and listings only; goal < 30 s and < 1 % of the store's bytes, same at both sizes).
-# usage: bench/store/run.sh [SIZE_MB=1024] [NODES=2045] [SMALL_MB=400] [LARGE_MB=4000]
+# usage: bench/store/run.sh [SIZE_MB=1024] [NODES=2045] [SMALL_MB=400] [LARGE_MB=4000] [ROUNDS=2]   (NODES=0: 6b only)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 : "${FEATMAP_S3_ENDPOINT:?start infra/local/s3.sh and eval \"\$(infra/local/env.sh)\" first}"
-size_mb=${1:-1024}; nodes=${2:-2045}; small_mb=${3:-400}; large_mb=${4:-4000}
+size_mb=${1:-1024}; nodes=${2:-2045}; small_mb=${3:-400}; large_mb=${4:-4000}; rounds=${5:-2}
 out=bench/out/store; rm -rf "$out"; mkdir -p "$out"
 mvn -B -q -o -pl activities -am test-compile dependency:build-classpath \
   -Dmdep.outputFile="$PWD/$out/cp.txt" -Dmdep.includeScope=test >/dev/null
@@ -20,7 +20,7 @@ echo "load: $(uptime)"
 # 6b
 file="$out/artifact.bin"
 head -c "$((size_mb << 20))" /dev/urandom > "$file"
-for i in 1 2; do  # alternate, so page cache and server warmth favour neither
+for i in $(seq "$rounds"); do  # alternate, so page cache and server warmth favour neither
   java_ throughput "$file" "s3://featmap-test/bench-$$-$i?$ep" | tee -a "$out/java.txt"
   python3 bench/store/boto3_bench.py "$file" featmap-test "bench-$$-$i/boto3.bin" | tee -a "$out/boto3.txt"
 done
@@ -37,6 +37,7 @@ print(f"6b read:  store {n/jg/1e6:.0f} MB/s, boto3 {n/bg/1e6:.0f} MB/s, ratio {b
 PY
 
 # 6a
+[[ "$nodes" == 0 ]] && exit 0
 for mb in "$small_mb" "$large_mb"; do
   uri="s3://featmap-test/bench-relaunch-$$-$mb?$ep"
   java_ populate "$uri" "$nodes" "$((mb << 20))" | tee -a "$out/relaunch.txt"
