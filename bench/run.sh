@@ -5,6 +5,7 @@
 # Usage: bench/run.sh [images|extract|train|metrics|decoder|recon|orchestration|checkpoint|store|tracking ...]   (default: all but store)
 # store needs infra/local's S3 server: infra/local/s3.sh start; eval "$(infra/local/env.sh)"; bench/run.sh store
 # tracking needs infra/local's MLflow: infra/local/services.sh start; bench/run.sh tracking   (not part of 'all')
+# cellbytes (6c) needs infra/local's S3 server too and runs a sweep on it: bench/run.sh cellbytes   (not part of 'all')
 #        bench/run.sh papertoy   (the paper grid at toy size, tens of minutes: not part of 'all')
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

@@ -5,7 +5,7 @@
 # feature partitions of one layer, their store.json and shard metadata, the norm statistics) and `pair_row_bytes`
 # (source + target float32 rows of the pairs it trains and validates on). Also prints what the cell would have
 # fetched with the whole extraction (every layer, every manipulation), the pre-#13 behaviour.
-# usage: bench/store/cell-bytes.sh [CONFIG=config/demo.yaml]   (infra/local/s3.sh start; eval "$(infra/local/env.sh)")
+# usage: bench/cellbytes/run.sh (or bench/run.sh cellbytes) [CONFIG=config/demo.yaml]   (infra/local/s3.sh start; eval "$(infra/local/env.sh)")
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 : "${FEATMAP_S3_ENDPOINT:?start infra/local/s3.sh and eval \"\$(infra/local/env.sh)\" first}"
