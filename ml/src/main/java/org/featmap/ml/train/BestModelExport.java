@@ -3,7 +3,9 @@ package org.featmap.ml.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.featmap.ml.AtomicFiles;
@@ -14,7 +16,8 @@ import org.featmap.ml.mapping.Safetensors;
  * The top-1 model of spec §6.5 (Lightning's ModelCheckpoint on val_loss, evaluated every {@code checkpointEvery}
  * epochs): when an epoch's validation loss is the best so far, the model is exported to the output folder as
  * {@code <baseName>.safetensors} with its {@code .json} sidecar. Its state is the {@code ckpt*} fields of {@link
- * EpochRules}.
+ * EpochRules}; every resumable checkpoint carries a copy of the export ({@link #linkInto}), because a run resumed on
+ * another host starts with an empty output folder and, when no later epoch beats the best, would end with none.
  */
 final class BestModelExport implements EpochListener {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -52,6 +55,52 @@ final class BestModelExport implements EpochListener {
     Path sidecar(int bestEpoch) {
         return bestEpoch >= 0 ? o.outputDir().resolve(baseName(o, normalized) + ".json") : null;
     }
+
+    /**
+     * Puts the current export into a checkpoint being written ({@code best-model.safetensors}, {@code
+     * best-model.json}): a hard link where the file system allows, so the local cost is nil; the store copy costs the
+     * model's bytes once more per uploaded checkpoint (a third of the state with AdamW's two moments).
+     */
+    void linkInto(Path checkpointDir) throws IOException {
+        String base = baseName(o, normalized);
+        for (String ext : new String[] {".safetensors", ".json"}) {
+            Path f = o.outputDir().resolve(base + ext);
+            if (!Files.isRegularFile(f)) continue; // no checkpoint epoch reached yet
+            Path t = checkpointDir.resolve(CHECKPOINT_COPY + ext);
+            try {
+                Files.createLink(t, f);
+            } catch (IOException | UnsupportedOperationException e) {
+                Files.copy(f, t, StandardCopyOption.REPLACE_EXISTING); // another file system: copy
+            }
+        }
+    }
+
+    /**
+     * After a resume: makes the output folder hold the export of best epoch {@code bestEpoch} from the checkpoint's
+     * copy. A checkpoint without a copy (written before copies existed) is fine only where the export is still in
+     * the output folder (the same host); elsewhere the run cannot end with its best model, and says so.
+     */
+    void restoreFrom(Path checkpointDir, int bestEpoch) throws IOException {
+        if (bestEpoch < 0) return;
+        String base = baseName(o, normalized);
+        Path copy = checkpointDir.resolve(CHECKPOINT_COPY + ".safetensors");
+        if (Files.isRegularFile(copy)) {
+            for (String ext : new String[] {".safetensors", ".json"}) {
+                Path from = checkpointDir.resolve(CHECKPOINT_COPY + ext);
+                Path to = o.outputDir().resolve(base + ext);
+                Path tmp = AtomicFiles.temporary(to);
+                Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING); // a copy: the checkpoint is rotated away
+                AtomicFiles.publish(tmp, to);
+            }
+        } else if (!Files.isRegularFile(o.outputDir().resolve(base + ".safetensors"))) {
+            throw new IOException("checkpoint " + checkpointDir + " has no copy of the best model (epoch " + bestEpoch
+                    + ") and " + o.outputDir() + " has no export: delete " + checkpointDir.getParent()
+                    + " to train this cell from scratch");
+        }
+    }
+
+    /** The name of the export's copy inside a checkpoint folder. */
+    static final String CHECKPOINT_COPY = "best-model";
 
     static String baseName(TrainOptions o, boolean normalized) {
         String layer = o.info() != null ? o.info().layer() : "feat";

@@ -18,7 +18,8 @@ import org.featmap.ml.mapping.Safetensors;
  * The resumable checkpoint committed after every epoch: {@code <dir>/epoch-NNNN/{state.safetensors,trainer.json}}
  * and {@code LATEST}, in the layout and commit order every stage with epochs shares ({@link EpochCheckpoints}).
  * The state holds the model, the optimiser's moments and the {@link TrainStage.TrainerState} (epoch, losses, the
- * rules' state), so a run resumed from it ends exactly as an uninterrupted one. The caller's listener gets the
+ * rules' state) and a copy of the best model exported so far, so a run resumed from it, on any host, ends exactly as
+ * an uninterrupted one. The caller's listener gets the
  * folder after the commit (the activity turns it into heartbeat details).
  */
 final class EpochCheckpointing implements EpochListener {
@@ -27,10 +28,12 @@ final class EpochCheckpointing implements EpochListener {
 
     private final Path root;
     private final TrainListener listener;
+    private final BestModelExport best;
 
-    EpochCheckpointing(Path root, TrainListener listener) {
+    EpochCheckpointing(Path root, TrainListener listener, BestModelExport best) {
         this.root = root;
         this.listener = listener;
+        this.best = best;
     }
 
     @Override
@@ -45,6 +48,7 @@ final class EpochCheckpointing implements EpochListener {
             tensors.putAll(e.opt.state());
             Safetensors.write(tmp.resolve("state.safetensors"), tensors, Map.of("epoch", String.valueOf(st.epoch)));
             JSON.writeValue(tmp.resolve("trainer.json").toFile(), st);
+            best.linkInto(tmp);
         });
         listener.onCheckpoint(e.epoch, dir, e.newBest);
     }

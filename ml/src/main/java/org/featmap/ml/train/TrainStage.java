@@ -139,7 +139,7 @@ public final class TrainStage {
                 new EarlyStopping(),
                 new PlateauLr(),
                 new MetricLogging(listener),
-                new EpochCheckpointing(o.checkpointDir(), listener));
+                new EpochCheckpointing(o.checkpointDir(), listener, best));
         try (NDManager manager = org.featmap.ml.ComputeDevice.manager(Device.fromName(o.device()))) {
             Device device = manager.getDevice();
             MappingModel model = MappingModel.create(
@@ -156,6 +156,7 @@ public final class TrainStage {
             Optional<Path> last = EpochCheckpointing.latest(o.checkpointDir());
             if (last.isPresent()) {
                 st = EpochCheckpointing.restore(last.get(), manager, model, opt);
+                best.restoreFrom(last.get(), st.rules.ckptEpoch);
                 resumedFrom = st.epoch;
             }
             MicroBatches passes =
@@ -192,6 +193,9 @@ public final class TrainStage {
                 for (EpochListener l : listeners) l.onEpochEnd(end);
             }
             int bestEpoch = st.rules.ckptEpoch;
+            if (bestEpoch >= 0 && !Files.isRegularFile(best.safetensors(bestEpoch)))
+                throw new IOException("training ended with best epoch " + bestEpoch + " but its export "
+                        + best.safetensors(bestEpoch) + " is missing");
             return new TrainResult(
                     bestEpoch,
                     bestEpoch >= 0 ? st.rules.ckptBest : Double.NaN,

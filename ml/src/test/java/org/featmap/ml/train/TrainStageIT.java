@@ -95,6 +95,65 @@ class TrainStageIT {
     }
 
     /**
+     * A cell resumed on another host (the checkpoint folder copied, an empty output folder) after its last best epoch
+     * ends with the best model all the same, from the checkpoint's copy: the docker e2e's killed training resumed at
+     * epoch 3 and, with no better epoch after it, committed a node without its model.
+     */
+    @Test
+    void resumeElsewhereAfterTheBestEpochKeepsTheBestModel() throws Exception {
+        SyntheticPairs data = new SyntheticPairs(100, 16, 3, 3, 5);
+        TrainOptions here = opts(ModelType.MLP, "here", 3, 1e-3); // epochs 0..2; checkpoint epochs 1 (every 2)
+        TrainResult first = TrainStage.run(here, data, Optional.empty(), TrainListener.NONE);
+        assertEquals(1, first.bestEpoch());
+        Path ckpt = tmp.resolve("there/ckpt");
+        Files.createDirectories(ckpt.getParent());
+        try (var files = Files.walk(here.checkpointDir())) {
+            for (Path f : files.toList())
+                Files.copy(f, ckpt.resolve(here.checkpointDir().relativize(f).toString()));
+        }
+        TrainOptions there = TrainOptions.defaults(
+                        ModelType.MLP,
+                        false,
+                        "grayscale",
+                        ckpt,
+                        tmp.resolve("there/out"),
+                        new TrainOptions.ModelInfo("convnext", "STANFORD_CARS", "direct", "feat3"))
+                .withMaxEpochs(3)
+                .withLearningRate(1e-3);
+        TrainResult resumed = TrainStage.run(there, data, Optional.empty(), TrainListener.NONE);
+        assertEquals(2, resumed.resumedFromEpoch());
+        assertEquals(1, resumed.bestEpoch());
+        assertTrue(resumed.bestSafetensors().startsWith(tmp.resolve("there/out")));
+        assertArrayEquals(Files.readAllBytes(first.bestSafetensors()), Files.readAllBytes(resumed.bestSafetensors()));
+        assertArrayEquals(Files.readAllBytes(first.sidecar()), Files.readAllBytes(resumed.sidecar()));
+    }
+
+    /**
+     * A checkpoint written without the copy cannot end a resumed run elsewhere with its best model: the run says so
+     * before it trains, instead of committing a cell whose model is missing.
+     */
+    @Test
+    void resumeElsewhereFromACheckpointWithoutTheCopyFails() throws Exception {
+        SyntheticPairs data = new SyntheticPairs(100, 16, 3, 3, 5);
+        TrainOptions here = opts(ModelType.LINEAR, "old", 3, 1e-3);
+        TrainStage.run(here, data, Optional.empty(), TrainListener.NONE);
+        try (var files = Files.list(here.checkpointDir())) {
+            for (Path d : files.filter(Files::isDirectory).toList())
+                try (var in = Files.list(d)) {
+                    for (Path f : in.filter(f -> f.getFileName().toString().startsWith("best-model"))
+                            .toList()) Files.delete(f);
+                }
+        }
+        try (var out = Files.list(here.outputDir())) {
+            for (Path f : out.toList()) Files.delete(f);
+        }
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.io.IOException.class,
+                () -> TrainStage.run(here.withMaxEpochs(4), data, Optional.empty(), TrainListener.NONE));
+        assertTrue(e.getMessage().contains("has no copy of the best model (epoch 1)"), e.getMessage());
+    }
+
+    /**
      * Issue #15: the transformer with dropout on (the fused attention drops weights with torch's generator, reseeded
      * per step, call and sample) resumed after epoch 1 ends bitwise equal to an uninterrupted run, in micro-batches
      * of 3 (8 = 3 + 3 + 2, so the per-sample seeding across passes is exercised too).
