@@ -41,9 +41,14 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SweepConfig cfg = ConfigLoader.load(config);
         Preflight.Checked checked = noPreflight ? null : Preflight.check(cfg, ConfigLocator.of(config));
-        ExperimentGraph g = Planner.plan(cfg, Fingerprints.of(cfg));
+        Map<String, String> fingerprints = Fingerprints.of(cfg);
+        ExperimentGraph g = Planner.plan(cfg, fingerprints);
         PlanSummary s = PlanSummary.of(
-                cfg, g, PlanSummary.Assumptions.L40, checked == null ? Map.of() : checked.layerValues(cfg));
+                cfg,
+                g,
+                PlanSummary.Assumptions.L40,
+                checked == null ? Map.of() : checked.layerValues(cfg),
+                fingerprints);
         int rc = print(cfg, g, s);
         if (checked != null && !checked.problems().isEmpty()) {
             // the plan is printed all the same (it needs no files); the problems are what `run` would refuse

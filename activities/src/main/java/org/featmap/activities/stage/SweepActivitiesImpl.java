@@ -238,7 +238,7 @@ public final class SweepActivitiesImpl implements SweepActivities {
                                 .format(Instant.ofEpochMilli(launch.startedAtMillis()));
         String run = tracker.run(exp, Map.of(Tracker.EXECUTION, executionId), name, tags);
 
-        PlanSummary plan = PlanSummary.of(cfg, graph);
+        PlanSummary plan = PlanSummary.of(cfg, graph, PlanSummary.Assumptions.L40, Map.of(), request.fingerprints());
         Map<String, String> params = new LinkedHashMap<>();
         params.put("stage", "sweep");
         params.put("sweep", sweep);

@@ -49,6 +49,19 @@ public record PlanSummary(
      */
     public static PlanSummary of(
             SweepConfig cfg, ExperimentGraph g, Assumptions a, Map<String, Map<String, Long>> layerValues) {
+        return of(cfg, g, a, layerValues, Map.of());
+    }
+
+    /**
+     * @param fingerprints the plan's fingerprints: a backbone without manifest shapes is sized by its family as the
+     *     planner reads it ({@link Planner#family(Backbone, Map)}: the manifest's {@code family:} entry, else its name)
+     */
+    public static PlanSummary of(
+            SweepConfig cfg,
+            ExperimentGraph g,
+            Assumptions a,
+            Map<String, Map<String, Long>> layerValues,
+            Map<String, String> fingerprints) {
         Map<String, Integer> counts = new LinkedHashMap<>();
         g.counts().forEach((s, n) -> counts.put(s.id(), n));
         long rows = 0;
@@ -74,7 +87,7 @@ public record PlanSummary(
             for (Backbone bb : cfg.backbones()) {
                 rows += dsRows;
                 extractImages += dsRows;
-                bytes32 += dsRows * bytesPerRow(bb, layerValues.get(bb.name()));
+                bytes32 += dsRows * bytesPerRow(bb, layerValues.get(bb.name()), Planner.family(bb, fingerprints));
             }
         }
         long configured = bytes32 / 4 * perValue;
@@ -119,11 +132,14 @@ public record PlanSummary(
 
     /** float32 bytes of one stored image at all of a backbone's layers (spec §3.7). */
     static long bytesPerRow(Backbone bb) {
-        return bytesPerRow(bb, null);
+        return bytesPerRow(bb, null, bb.name());
     }
 
-    /** As {@link #bytesPerRow(Backbone)}, with the manifest's values per layer where known. */
-    static long bytesPerRow(Backbone bb, Map<String, Long> manifest) {
+    /**
+     * As {@link #bytesPerRow(Backbone)}, with the manifest's values per layer where known and the spec's shapes of the
+     * backbone's family elsewhere.
+     */
+    static long bytesPerRow(Backbone bb, Map<String, Long> manifest, String family) {
         long b = 0;
         for (String layer : bb.layers()) {
             if (manifest != null && manifest.containsKey(layer)) {
@@ -132,8 +148,8 @@ public record PlanSummary(
             }
             int k = layer.charAt(4) - '0';
             long values;
-            if (bb.name().startsWith("swin")) values = 1024L * 12 * 12;
-            else if (bb.name().startsWith("convnext") && k <= 3) values = (128L << k) * (72 >> k) * (72 >> k);
+            if (family.startsWith("swin")) values = 1024L * 12 * 12;
+            else if (family.startsWith("convnext") && k <= 3) values = (128L << k) * (72 >> k) * (72 >> k);
             else values = 1024L * 9 * 9;
             b += values * 4;
         }

@@ -392,6 +392,20 @@ class PlannerTest {
         assertTrue(s.gpuHours() > 0);
     }
 
+    /** Issue #17 item 4: without manifest shapes, a backbone is sized by the family its manifest names, not its name. */
+    @Test
+    void planSummarySizesByTheManifestsFamily() {
+        SweepConfig.Backbone bb = new SweepConfig.Backbone("big", "/exports/big", List.of("feat0", "feat3"), List.of());
+        long byName = PlanSummary.bytesPerRow(bb);
+        long asConvnext = PlanSummary.bytesPerRow(bb, null, Planner.family(bb, Map.of("family:big", "convnext")));
+        long asSwin = PlanSummary.bytesPerRow(bb, null, Planner.family(bb, Map.of("family:big", "swinv2")));
+        assertEquals(2L * 1024 * 9 * 9 * 4, byName);
+        assertEquals((128L * 72 * 72 + (128L << 3) * 9 * 9) * 4, asConvnext);
+        assertEquals(2L * 1024 * 12 * 12 * 4, asSwin);
+        SweepConfig.Backbone convnext = new SweepConfig.Backbone("convnext", "/e", List.of("feat3"), List.of());
+        assertEquals(PlanSummary.bytesPerRow(convnext), PlanSummary.bytesPerRow(convnext, null, "convnext"));
+    }
+
     @Test
     void testNodesNameTheCosineBackboneAndTheLpipsExport() {
         SweepConfig base = paper();
