@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.featmap.activities.eval.TestCell;
-import org.featmap.activities.normstats.NormStatsStages;
 import org.featmap.activities.report.ReportStages;
 import org.featmap.activities.stage.NodeRunner;
 import org.featmap.activities.store.LocalArtifactStore;
@@ -33,6 +32,7 @@ import org.featmap.ml.features.FeatureExport;
 import org.featmap.ml.features.FeatureStoreReader;
 import org.featmap.ml.mapping.ModelType;
 import org.featmap.ml.normstats.NormStats;
+import org.featmap.ml.normstats.NormStatsFile;
 import org.featmap.ml.train.TrainListener;
 import org.featmap.ml.train.TrainOptions;
 import org.featmap.ml.train.TrainResult;
@@ -412,7 +412,7 @@ final class MoreStageCommands {
         @Override
         public Integer call() throws Exception {
             String l = layer.matches("[0-9]") ? "feat" + layer : layer;
-            Optional<NormStats> ns = norm == null ? Optional.empty() : Optional.of(NormStatsStages.read(norm));
+            Optional<NormStats> ns = norm == null ? Optional.empty() : Optional.of(NormStatsFile.read(norm));
             TrainOptions o = TrainOptions.defaults(
                             ModelType.parse(model),
                             applyTransform,

@@ -8,8 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.featmap.activities.normstats.NormStatsStages;
+import org.featmap.activities.stage.FeatureInputs;
 import org.featmap.activities.stage.StageContext;
+import org.featmap.activities.stage.WorkerDevice;
 import org.featmap.core.contract.BadInputException;
 import org.featmap.core.contract.Progress;
 import org.featmap.ml.analysis.SvdMetrics;
@@ -18,6 +19,7 @@ import org.featmap.ml.features.FeatureStoreReader;
 import org.featmap.ml.features.PairIndex;
 import org.featmap.ml.mapping.TrainedMapping;
 import org.featmap.ml.normstats.NormStats;
+import org.featmap.ml.normstats.NormStatsFile;
 import org.featmap.ml.report.CsvTable;
 import org.featmap.ml.rng.NumpyDefaultRng;
 
@@ -61,7 +63,7 @@ public final class AnalysisStages {
     /** SVD of one linear map's weight and its §9.3 metrics into {@code out} (svd_metrics.csv, singular_values.csv). */
     public static SvdMetrics.Result svd(LinearCell cell, Path out) throws Exception {
         java.nio.file.Files.createDirectories(out);
-        try (NDManager m = org.featmap.ml.ComputeDevice.manager(org.featmap.activities.extract.ExtractStages.device());
+        try (NDManager m = org.featmap.ml.ComputeDevice.manager(WorkerDevice.device());
                 TrainedMapping t = linear("svd", cell.model(), m)) {
             float[][] wb = t.linearWeightAndBias();
             int c = wb[1].length;
@@ -119,9 +121,9 @@ public final class AnalysisStages {
             Progress progress)
             throws Exception {
         String manip = cell.manipulation();
-        NormStats ns = norm == null ? null : NormStatsStages.read(norm);
+        NormStats ns = norm == null ? null : NormStatsFile.read(norm);
         java.nio.file.Files.createDirectories(out);
-        try (NDManager m = org.featmap.ml.ComputeDevice.manager(org.featmap.activities.extract.ExtractStages.device());
+        try (NDManager m = org.featmap.ml.ComputeDevice.manager(WorkerDevice.device());
                 TrainedMapping t = linear("wxb", cell.model(), m);
                 FeatureStoreReader store = FeatureStoreReader.open(features)) {
             float[][] wb = t.linearWeightAndBias();
@@ -183,12 +185,10 @@ public final class AnalysisStages {
     /** wxb: weight-vs-bias dominance of the linear map on sampled test source maps (intended formula, B15 flag). */
     public static void wxb(StageContext ctx) throws Exception {
         String layer = ctx.str("layer");
-        Path norm = ctx.task().inputs("norm").isEmpty()
-                ? null
-                : ctx.inputDir("norm").resolve(NormStatsStages.FILE);
+        Path norm = FeatureInputs.normFile(ctx);
         Map<String, Object> summary = wxb(
                 LinearCell.of(ctx),
-                NormStatsStages.layerStore(
+                FeatureInputs.layerStore(
                         ctx, layer, org.featmap.ml.normstats.NormStatsStage.RESIZED, ctx.str("manipulation")),
                 norm,
                 ctx.integer("samples"),

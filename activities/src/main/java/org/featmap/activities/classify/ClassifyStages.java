@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.featmap.activities.extract.ExtractStages;
-import org.featmap.activities.normstats.NormStatsStages;
+import org.featmap.activities.stage.CellMode;
+import org.featmap.activities.stage.FeatureInputs;
 import org.featmap.activities.stage.StageContext;
+import org.featmap.activities.stage.WorkerDevice;
 import org.featmap.core.contract.BadInputException;
 import org.featmap.core.contract.Progress;
 import org.featmap.ml.analysis.ClassificationMetrics;
@@ -29,6 +30,7 @@ import org.featmap.ml.classify.ProbabilityFile;
 import org.featmap.ml.features.FeatureStoreReader;
 import org.featmap.ml.mapping.TrainedMapping;
 import org.featmap.ml.normstats.NormStats;
+import org.featmap.ml.normstats.NormStatsFile;
 import org.featmap.ml.report.CsvTable;
 
 /** Adapters of classifier fine-tuning (S6) and feature classification + metrics (S7, S8). */
@@ -116,7 +118,7 @@ public final class ClassifyStages {
                             Double.parseDouble(ctx.str("drop_rate")),
                             Double.parseDouble(ctx.str("label_smoothing")),
                             Long.parseLong(ctx.str("seed")),
-                            ExtractStages.device(),
+                            WorkerDevice.device(),
                             uploads.beating(
                                     ctx.progress())), // the worker's device (config routes finetune to the GPU queue)
                     new org.featmap.ml.EpochCheckpoints(ckpt, uploads::onCheckpoint));
@@ -193,7 +195,7 @@ public final class ClassifyStages {
     public record ClassifyCellResult(int pairs, ClassificationMetrics.Row row) {}
 
     public static ClassifyCellResult classifyCell(ClassifyCell o) throws Exception {
-        NormStats ns = o.norm() == null ? null : NormStatsStages.read(o.norm());
+        NormStats ns = o.norm() == null ? null : NormStatsFile.read(o.norm());
         Files.createDirectories(o.out());
         try (FeatureStoreReader store = FeatureStoreReader.open(o.features());
                 NDManager manager = org.featmap.ml.ComputeDevice.manager(o.device());
@@ -232,11 +234,9 @@ public final class ClassifyStages {
     /** classify: orig / edit / mapped probabilities of one cell's test pairs and their §8.3 metrics. */
     public static void classify(StageContext ctx) throws Exception {
         String layer = ctx.str("layer");
-        Path norm = ctx.task().inputs("norm").isEmpty()
-                ? null
-                : ctx.inputDir("norm").resolve(NormStatsStages.FILE);
+        Path norm = FeatureInputs.normFile(ctx);
         ClassifyCellResult res = classifyCell(new ClassifyCell(
-                NormStatsStages.layerStore(
+                FeatureInputs.layerStore(
                         ctx, layer, org.featmap.ml.normstats.NormStatsStage.RESIZED, ctx.str("manipulation")),
                 ctx.inputDir("model").resolve("model"),
                 norm,
@@ -246,7 +246,7 @@ public final class ClassifyStages {
                 ctx.str("manipulation"),
                 ctx.str("dataset"),
                 mode(ctx),
-                ExtractStages.device(),
+                WorkerDevice.device(),
                 ctx.outDir(),
                 ctx.progress()));
         ClassificationMetrics.Row row = res.row();
@@ -275,12 +275,12 @@ public final class ClassifyStages {
                         Path.of(ctx.str("export")),
                         ctx.inputDir("classifier").resolve("head"),
                         ctx.str("classifier_backbone"),
-                        org.featmap.activities.eval.EvalStages.mode(ctx),
+                        CellMode.of(ctx),
                         ctx.str("dataset"),
                         ctx.str("layer"),
                         ctx.str("manipulation"),
                         ctx.integer("batch_size"),
-                        ExtractStages.device(),
+                        WorkerDevice.device(),
                         ctx.outDir()),
                 ctx.progress());
         ClassificationMetrics.Row row = r.row();

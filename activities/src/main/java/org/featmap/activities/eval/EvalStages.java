@@ -3,9 +3,10 @@ package org.featmap.activities.eval;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.featmap.activities.extract.ExtractStages;
-import org.featmap.activities.normstats.NormStatsStages;
+import org.featmap.activities.stage.CellMode;
+import org.featmap.activities.stage.FeatureInputs;
 import org.featmap.activities.stage.StageContext;
+import org.featmap.activities.stage.WorkerDevice;
 import org.featmap.ml.features.FeatureStoreReader;
 import org.featmap.ml.reconstruct.DecoderLoss;
 import org.featmap.ml.reconstruct.DecoderOptions;
@@ -41,10 +42,10 @@ public final class EvalStages {
                             }
                         },
                         ctx.progress())
-                .withDevice(ExtractStages.device()); // the worker's device (config routes reconstruct to the GPU queue)
+                .withDevice(WorkerDevice.device()); // the worker's device (config routes reconstruct to the GPU queue)
         // epoch checkpoints in the store: a retry on another host continues after the last uploaded epoch (issue #14)
         Path ckpt = ctx.scratchDir().resolve("checkpoints");
-        try (FeatureStoreReader store = FeatureStoreReader.open(NormStatsStages.layerStore(ctx, layer));
+        try (FeatureStoreReader store = FeatureStoreReader.open(FeatureInputs.layerStore(ctx, layer));
                 org.featmap.activities.stage.StoreCheckpoints uploads =
                         org.featmap.activities.stage.StoreCheckpoints.forNode(ctx, ckpt)) {
             DecoderResult r = DecoderTrainStage.run(
@@ -67,13 +68,6 @@ public final class EvalStages {
         return ctx.params().has("backbone_family") ? ctx.str("backbone_family") : ctx.str("backbone");
     }
 
-    /** The §7.2 mode name: spatial_only_<manip>, <model>_<manip> for applied groups, else <model>. */
-    public static String mode(StageContext ctx) {
-        String model = ctx.str("model");
-        if (model.equals("spatial_only")) return "spatial_only_" + ctx.str("manipulation");
-        return ctx.bool("apply_transform") ? model + "_" + ctx.str("manipulation") : model;
-    }
-
     /**
      * test: the §7.1 test-id selection (B12 fix: sorted, de-duplicated, default_rng(42).choice), mapped
      * test features through the intended chain (B8 fix), feature-space metrics of mapped vs true target
@@ -84,21 +78,19 @@ public final class EvalStages {
     public static void test(StageContext ctx) throws Exception {
         boolean spatialOnly = ctx.str("model").equals("spatial_only");
         TestCell.Options o = new TestCell.Options(
-                mode(ctx),
+                CellMode.of(ctx),
                 ctx.str("dataset"),
                 ctx.str("layer"),
                 ctx.str("manipulation"),
                 ctx.integer("subset_size"),
-                NormStatsStages.layerStore(
+                FeatureInputs.layerStore(
                         ctx,
                         ctx.str("layer"),
                         org.featmap.ml.normstats.NormStatsStage.RESIZED,
                         ctx.str("manipulation")),
                 ctx.inputDir("images").resolve("augmented_test"),
                 spatialOnly ? null : ctx.inputDir("model").resolve("model"),
-                ctx.task().inputs("norm").isEmpty()
-                        ? null
-                        : ctx.inputDir("norm").resolve(NormStatsStages.FILE),
+                FeatureInputs.normFile(ctx),
                 ctx.task().inputs("reconstructor").isEmpty()
                         ? null
                         : ctx.inputDir("reconstructor").resolve("decoder"),
@@ -106,7 +98,7 @@ public final class EvalStages {
                 family(ctx),
                 optionalPath(ctx, "eval_backbone"),
                 optionalPath(ctx, "lpips_export"),
-                ExtractStages.device(),
+                WorkerDevice.device(),
                 ctx.outDir(),
                 ctx.params().has("batch_size")
                         ? ctx.integer("batch_size")

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import org.featmap.activities.normstats.NormStatsStages;
 import org.featmap.core.contract.BadInputException;
 import org.featmap.core.contract.Progress;
 import org.featmap.ml.eval.ChangeMask;
@@ -36,6 +35,7 @@ import org.featmap.ml.images.RgbImage;
 import org.featmap.ml.mapping.SpatialTransform;
 import org.featmap.ml.mapping.TrainedMapping;
 import org.featmap.ml.normstats.NormStats;
+import org.featmap.ml.normstats.NormStatsFile;
 import org.featmap.ml.reconstruct.Decoder;
 import org.featmap.ml.reconstruct.ReconstructionGrid;
 import org.featmap.ml.report.CsvTable;
@@ -199,7 +199,7 @@ public final class TestCell {
 
     public static Result run(Options o, Progress progress) throws Exception {
         boolean spatialOnly = o.model() == null;
-        NormStats norm = o.norm() == null ? null : NormStatsStages.read(o.norm());
+        NormStats norm = o.norm() == null ? null : NormStatsFile.read(o.norm());
         Files.createDirectories(o.out());
         Map<String, Object> summary = new LinkedHashMap<>();
         try (NDManager manager = org.featmap.ml.ComputeDevice.manager(o.device());

@@ -1,12 +1,12 @@
 package org.featmap.activities.extract;
 
-import ai.djl.Device;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.featmap.activities.stage.ShardCheckpoints;
 import org.featmap.activities.stage.StageContext;
+import org.featmap.activities.stage.WorkerDevice;
 import org.featmap.core.contract.BadInputException;
 import org.featmap.ml.extract.ExtractOptions;
 import org.featmap.ml.extract.ExtractReport;
@@ -17,15 +17,6 @@ import org.featmap.ml.features.FeatureDType;
 /** Adapter of feature extraction (S3) to a graph node: one backbone × dataset × split × source. */
 public final class ExtractStages {
     private ExtractStages() {}
-
-    /** The compute device of this worker: FEATMAP_DEVICE = cpu (default), gpu or gpuN (DJL's names: "gpu:0" does not parse). */
-    public static Device device() {
-        return Device.fromName(deviceName());
-    }
-
-    public static String deviceName() {
-        return System.getenv().getOrDefault("FEATMAP_DEVICE", "cpu");
-    }
 
     /** Images per forward: config features.batch_size (an execution param, not in the node's key); 16 for nodes planned before it was passed. */
     static int batchSize(StageContext ctx) {
@@ -57,7 +48,7 @@ public final class ExtractStages {
                     ctx.integer("shard_rows"),
                     FeatureDType.parse(ctx.str("dtype")),
                     FeatureCompression.parse(ctx.str("compression")),
-                    device(),
+                    WorkerDevice.device(),
                     0,
                     uploads.beating(ctx.progress()));
             r = ExtractStage.run(o);

@@ -4,16 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.featmap.activities.extract.ExtractStages;
-import org.featmap.activities.normstats.NormStatsStages;
+import org.featmap.activities.stage.FeatureInputs;
 import org.featmap.activities.stage.StageContext;
 import org.featmap.activities.stage.StoreCheckpoints;
+import org.featmap.activities.stage.WorkerDevice;
 import org.featmap.core.contract.BadInputException;
 import org.featmap.core.tracking.Tracker;
 import org.featmap.ml.features.FeatureStoreReader;
 import org.featmap.ml.features.PairDataset;
 import org.featmap.ml.mapping.ModelType;
 import org.featmap.ml.normstats.NormStats;
+import org.featmap.ml.normstats.NormStatsFile;
 import org.featmap.ml.normstats.NormStatsStage;
 import org.featmap.ml.train.LossType;
 import org.featmap.ml.train.TrainListener;
@@ -33,7 +34,7 @@ public final class TrainStages {
     /** The normalisation statistics of a node's "norm" input, if it has one. */
     public static Optional<NormStats> norm(StageContext ctx) throws IOException {
         if (ctx.task().inputs("norm").isEmpty()) return Optional.empty();
-        return Optional.of(NormStatsStages.read(ctx.inputDir("norm").resolve(NormStatsStages.FILE)));
+        return Optional.of(NormStatsFile.read(ctx.inputDir("norm").resolve(NormStatsFile.FILE)));
     }
 
     public static void train(StageContext ctx) throws Exception {
@@ -41,7 +42,7 @@ public final class TrainStages {
         String manip = ctx.str("manipulation");
         JsonNode t = ctx.params().get("training");
         Path features =
-                NormStatsStages.layerStore(ctx, layer, NormStatsStage.RESIZED, manip); // the pairs' two partitions
+                FeatureInputs.layerStore(ctx, layer, NormStatsStage.RESIZED, manip); // the pairs' two partitions
         Optional<NormStats> norm = norm(ctx);
         Tracker tracker = ctx.tracker();
         String run = ctx.trackingRun(); // its params (coordinates and training settings) come from the node (NodeRuns)
@@ -71,7 +72,7 @@ public final class TrainStages {
                     t.get("plateauPatience").asInt(),
                     1e-4,
                     t.get("minLr").asDouble(),
-                    ExtractStages.deviceName(),
+                    WorkerDevice.name(),
                     t.get("seed").asLong(),
                     ckpt,
                     out,

@@ -198,8 +198,7 @@ class NodeRunnerTest {
                 dir.toString());
         long[] fetched = new long[1];
         StageHandler consume = ctx -> {
-            Path layer =
-                    org.featmap.activities.normstats.NormStatsStages.layerStore(ctx, "feat3", "resized", "rotation_90");
+            Path layer = FeatureInputs.layerStore(ctx, "feat3", "resized", "rotation_90");
             try (var s = Files.list(layer)) {
                 assertEquals(
                         List.of("resized", "rotation_90"),
