@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.featmap.activities.eval.TestCell;
 import org.featmap.activities.report.ReportStages;
 import org.featmap.activities.stage.NodeRunner;
 import org.featmap.activities.store.LocalArtifactStore;
@@ -33,6 +32,9 @@ import org.featmap.ml.features.FeatureStoreReader;
 import org.featmap.ml.mapping.ModelType;
 import org.featmap.ml.normstats.NormStats;
 import org.featmap.ml.normstats.NormStatsFile;
+import org.featmap.ml.test.TestOptions;
+import org.featmap.ml.test.TestResult;
+import org.featmap.ml.test.TestStage;
 import org.featmap.ml.train.TrainListener;
 import org.featmap.ml.train.TrainOptions;
 import org.featmap.ml.train.TrainResult;
@@ -657,7 +659,7 @@ final class MoreStageCommands {
                     ? features.resolve("features").resolve(l)
                     : Files.isDirectory(features.resolve(l)) ? features.resolve(l) : features;
             String m = mode != null ? mode : spatial ? "spatial_only_" + manipulation : "mapped";
-            TestCell.Options o = new TestCell.Options(
+            TestOptions o = new TestOptions(
                     m,
                     dataset,
                     l,
@@ -675,7 +677,7 @@ final class MoreStageCommands {
                     Device.fromName(device),
                     out,
                     batchSize);
-            TestCell.Result r = TestCell.run(o, Progress.NONE);
+            TestResult r = TestStage.run(o, Progress.NONE);
             r.summary().forEach((k, v) -> System.out.println(k + ": " + v));
             System.out.println("results in " + out);
             return 0;

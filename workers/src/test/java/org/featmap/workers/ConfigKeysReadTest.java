@@ -156,7 +156,7 @@ class ConfigKeysReadTest {
                 P,
                 "\"batch_size\", test.batchSize()",
                 EVAL,
-                "ctx.integer(\"batch_size\") : TestCell.BATCH");
+                "ctx.integer(\"batch_size\") : TestOptions.BATCH");
         reads("Test.reconstructor", P, "test.reconstructor().equals(\"decoder\")");
         reads("Test.featinvExport", P, "? test.featinvExport() : null", EVAL, "optionalPath(ctx, \"featinv_export\")");
         reads("Test.spatialOnly", P, "test.spatialOnly() && g.applyTransform()");

@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.featmap.activities.classify.ClassifyStages;
 import org.featmap.activities.classify.ReconClassify;
-import org.featmap.activities.eval.TestCell;
 import org.featmap.core.contract.Progress;
 import org.featmap.ml.ComputeDevice;
 import org.featmap.ml.extract.ExtractOptions;
@@ -20,6 +19,8 @@ import org.featmap.ml.mapping.ModelType;
 import org.featmap.ml.reconstruct.DecoderLoss;
 import org.featmap.ml.reconstruct.DecoderOptions;
 import org.featmap.ml.reconstruct.DecoderTrainStage;
+import org.featmap.ml.test.TestOptions;
+import org.featmap.ml.test.TestStage;
 import org.featmap.ml.train.TrainListener;
 import org.featmap.ml.train.TrainOptions;
 import org.featmap.ml.train.TrainStage;
@@ -154,8 +155,8 @@ class StageDeviceTest {
         Path out = tmp.resolve("test");
         onlyTheGivenDevice(
                 "test",
-                requests(() -> TestCell.run(
-                        new TestCell.Options(
+                requests(() -> TestStage.run(
+                        new TestOptions(
                                 "linear",
                                 "SYNTH",
                                 "feat3",

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.featmap.activities.eval.TestCell;
 import org.featmap.core.contract.BadInputException;
 import org.featmap.core.contract.Progress;
 import org.featmap.ml.analysis.ClassificationMetrics;
@@ -19,6 +18,7 @@ import org.featmap.ml.classify.ProbabilityFile;
 import org.featmap.ml.images.ImageCodec;
 import org.featmap.ml.images.RgbImage;
 import org.featmap.ml.report.CsvTable;
+import org.featmap.ml.test.TestStage;
 
 /**
  * Image-level classification of one test cell's reconstructions (spec §8.4, the reference's
@@ -68,16 +68,16 @@ public final class ReconClassify {
 
     /** The recon/index.csv rows of a test output; a missing index is bad input with the reason. */
     static List<String[]> readIndex(Path testOut) throws IOException {
-        Path idx = testOut.resolve(TestCell.RECON_INDEX);
+        Path idx = testOut.resolve(TestStage.RECON_INDEX);
         if (!Files.isRegularFile(idx))
-            throw new BadInputException(testOut + ": the test output has no reconstructions (" + TestCell.RECON_INDEX
+            throw new BadInputException(testOut + ": the test output has no reconstructions (" + TestStage.RECON_INDEX
                     + "); the test ran without a reconstructor");
         List<String[]> rows = new ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(idx)) {
             String header = r.readLine();
-            if (header == null || !header.equals(String.join(",", TestCell.RECON_COLUMNS)))
+            if (header == null || !header.equals(String.join(",", TestStage.RECON_COLUMNS)))
                 throw new BadInputException(
-                        idx + ": header '" + header + "', expected " + String.join(",", TestCell.RECON_COLUMNS));
+                        idx + ": header '" + header + "', expected " + String.join(",", TestStage.RECON_COLUMNS));
             String line;
             while ((line = r.readLine()) != null) {
                 if (line.isEmpty()) continue;
@@ -103,7 +103,7 @@ public final class ReconClassify {
             try {
                 targets[i] = Integer.parseInt(idx.get(i)[1]);
             } catch (NumberFormatException e) {
-                throw new BadInputException(o.testOut().resolve(TestCell.RECON_INDEX) + ": class_id '" + idx.get(i)[1]
+                throw new BadInputException(o.testOut().resolve(TestStage.RECON_INDEX) + ": class_id '" + idx.get(i)[1]
                         + "' is not an integer");
             }
         }
@@ -212,7 +212,7 @@ public final class ReconClassify {
             default -> o.testOut().resolve(row[3]);
         };
         if (!Files.isRegularFile(f))
-            throw new BadInputException(f + ": listed in " + TestCell.RECON_INDEX + " but missing");
+            throw new BadInputException(f + ": listed in " + TestStage.RECON_INDEX + " but missing");
         return ImageCodec.decode(f);
     }
 

@@ -12,6 +12,9 @@ import org.featmap.ml.reconstruct.DecoderLoss;
 import org.featmap.ml.reconstruct.DecoderOptions;
 import org.featmap.ml.reconstruct.DecoderResult;
 import org.featmap.ml.reconstruct.DecoderTrainStage;
+import org.featmap.ml.test.TestOptions;
+import org.featmap.ml.test.TestResult;
+import org.featmap.ml.test.TestStage;
 
 /** Adapters of the evaluation stages: the learned-inversion decoder and the test of one cell (spec §7). */
 public final class EvalStages {
@@ -73,11 +76,11 @@ public final class EvalStages {
      * test features through the intended chain (B8 fix), feature-space metrics of mapped vs true target
      * (for every layer), and image metrics through the reconstructions of the layer's decoder or of FeatInv
      * (ConvNeXt feat3, spec §7.4) where the sweep has one. The work
-     * is {@link TestCell#run}, shared with the {@code featmap test} command.
+     * is {@link TestStage#run}, shared with the {@code featmap test} command.
      */
     public static void test(StageContext ctx) throws Exception {
         boolean spatialOnly = ctx.str("model").equals("spatial_only");
-        TestCell.Options o = new TestCell.Options(
+        TestOptions o = new TestOptions(
                 CellMode.of(ctx),
                 ctx.str("dataset"),
                 ctx.str("layer"),
@@ -102,8 +105,8 @@ public final class EvalStages {
                 ctx.outDir(),
                 ctx.params().has("batch_size")
                         ? ctx.integer("batch_size")
-                        : TestCell.BATCH); // nodes planned before test.batch_size was read
-        TestCell.Result r = TestCell.run(o, ctx.progress());
+                        : TestOptions.BATCH); // nodes planned before test.batch_size was read
+        TestResult r = TestStage.run(o, ctx.progress());
         r.summary().forEach(ctx::summary);
         ctx.metric("feature_mse", r.feature().mse(), 0);
         ctx.metric("feature_median_cos", r.feature().medianTokenCosine(), 0);

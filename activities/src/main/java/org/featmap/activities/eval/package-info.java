@@ -1,7 +1,7 @@
 /**
- * Adapters of the evaluation stages to graph nodes: the decoder training (reconstruct) and the test of one cell (test).
- * The test's compute, {@code TestCell}, still lives here rather than in ml (issue #17 item 2).
+ * Adapters of the evaluation stages to graph nodes: the decoder training (reconstruct, to
+ * {@code org.featmap.ml.reconstruct}) and the test of one cell (test, to {@code org.featmap.ml.test}).
  *
- * <p>Layer: activities, adapters from a node's task to the compute in ml.
+ * <p>Layer: activities, thin adapters from a node's task to the compute in ml.
  */
 package org.featmap.activities.eval;

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.featmap.activities.eval.EvalStages;
-import org.featmap.activities.eval.TestCell;
 import org.featmap.activities.report.ReportStages;
 import org.featmap.activities.stage.NodeRunner;
 import org.featmap.activities.stage.StageHandler;
@@ -27,6 +26,7 @@ import org.featmap.ml.classify.ImageClassify;
 import org.featmap.ml.classify.ProbabilityFile;
 import org.featmap.ml.images.ImageCodec;
 import org.featmap.ml.images.RgbImage;
+import org.featmap.ml.test.TestStage;
 import org.featmap.workers.ClassifyFixture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -141,8 +141,8 @@ class ReconClassifyTest {
     @Test
     void testNodeSavesItsReconstructionsWithAnIndex() throws Exception {
         Path out = store.nodeDir("test", test.key());
-        List<String> idx = Files.readAllLines(out.resolve(TestCell.RECON_INDEX));
-        assertEquals(String.join(",", TestCell.RECON_COLUMNS), idx.get(0));
+        List<String> idx = Files.readAllLines(out.resolve(TestStage.RECON_INDEX));
+        assertEquals(String.join(",", TestStage.RECON_COLUMNS), idx.get(0));
         assertEquals(1 + 6, idx.size(), "3 classes × 2 test ids");
         for (String line : idx.subList(1, idx.size())) {
             String[] f = line.split(",");
@@ -165,7 +165,7 @@ class ReconClassifyTest {
         // the manipulated images' probabilities are those of the full classifier on the files themselves
         Path testOut = store.nodeDir("test", test.key());
         List<RgbImage> manip = new ArrayList<>();
-        List<String> idx = Files.readAllLines(testOut.resolve(TestCell.RECON_INDEX));
+        List<String> idx = Files.readAllLines(testOut.resolve(TestStage.RECON_INDEX));
         for (String line : idx.subList(1, idx.size()))
             manip.add(ImageCodec.decode(fx.images.resolve("augmented_test").resolve(line.split(",")[2])));
         try (ImageClassify.Classifier c = ImageClassify.Classifier.open(

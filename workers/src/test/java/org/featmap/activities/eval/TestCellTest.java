@@ -20,6 +20,9 @@ import org.featmap.ml.images.SyntheticDataset;
 import org.featmap.ml.reconstruct.DecoderLoss;
 import org.featmap.ml.reconstruct.DecoderOptions;
 import org.featmap.ml.reconstruct.DecoderTrainStage;
+import org.featmap.ml.test.TestOptions;
+import org.featmap.ml.test.TestResult;
+import org.featmap.ml.test.TestStage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,8 +68,8 @@ class TestCellTest {
         }
     }
 
-    static TestCell.Options options(String manip, Path evalBackbone, Path lpips, Path out) {
-        return new TestCell.Options(
+    static TestOptions options(String manip, Path evalBackbone, Path lpips, Path out) {
+        return new TestOptions(
                 "spatial_only_" + manip,
                 "SYNTH",
                 "feat3",
@@ -88,7 +91,7 @@ class TestCellTest {
     @Test
     void fillsCosineAndLpipsAndWritesArrow() throws Exception {
         Path out = tmp.resolve("full");
-        TestCell.Result r = TestCell.run(options("rotation_90", CONVNEXT, LPIPS, out), Progress.NONE);
+        TestResult r = TestStage.run(options("rotation_90", CONVNEXT, LPIPS, out), Progress.NONE);
         assertEquals(6, r.pairs());
         assertEquals(6, r.imageRows());
         List<List<String>> rows = EvaluationTable.readCells(out.resolve("evaluation.arrow"));
@@ -115,7 +118,7 @@ class TestCellTest {
     @Test
     void leavesCellsEmptyAndSaysWhyWithoutExports() throws Exception {
         Path out = tmp.resolve("bare");
-        TestCell.Result r = TestCell.run(options("mask_big_square_center", null, null, out), Progress.NONE);
+        TestResult r = TestStage.run(options("mask_big_square_center", null, null, out), Progress.NONE);
         assertEquals(
                 "LPIPS skipped because no lpips_export is configured",
                 r.summary().get("image_lpips"));
@@ -129,7 +132,7 @@ class TestCellTest {
     @Test
     void stageCommandWritesWhatTheNodeWrites() throws Exception {
         Path node = tmp.resolve("node"), cmd = tmp.resolve("cmd");
-        TestCell.run(options("rotation_90", CONVNEXT, null, node), Progress.NONE);
+        TestStage.run(options("rotation_90", CONVNEXT, null, node), Progress.NONE);
         int rc = org.featmap.workers.Featmap.commandLine()
                 .execute(
                         "test",
@@ -161,8 +164,8 @@ class TestCellTest {
 
     static final Path FEATINV = Path.of("src", "test", "resources", "featinv-convnext-feat3");
 
-    private static TestCell.Options featinvOptions(String backbone, Path out) {
-        return new TestCell.Options(
+    private static TestOptions featinvOptions(String backbone, Path out) {
+        return new TestOptions(
                 "spatial_only_rotation_90",
                 "SYNTH",
                 "feat3",
@@ -185,9 +188,9 @@ class TestCellTest {
     void featinvReconstructsTheCellInBatchesAndTheCommandAgrees() throws Exception {
         // a tiny random FeatInv export for this ConvNeXt's feat3 (python/fixtures/featinv/make_featinv_cell_fixture.py)
         Path out = tmp.resolve("featinv"), cmd = tmp.resolve("featinv-cmd");
-        TestCell.Result r = TestCell.run(featinvOptions("convnext", out), Progress.NONE);
+        TestResult r = TestStage.run(featinvOptions("convnext", out), Progress.NONE);
         assertEquals(6, r.imageRows());
-        List<String> index = Files.readAllLines(out.resolve(TestCell.RECON_INDEX));
+        List<String> index = Files.readAllLines(out.resolve(TestStage.RECON_INDEX));
         assertEquals(7, index.size());
         for (String line : index.subList(1, index.size())) {
             org.featmap.ml.images.RgbImage img =
@@ -226,7 +229,7 @@ class TestCellTest {
     void aFeatinvExportForAnotherLayerIsAOneLineError() {
         org.featmap.core.contract.BadInputException e = assertThrows(
                 org.featmap.core.contract.BadInputException.class,
-                () -> TestCell.run(featinvOptions("swinv2", tmp.resolve("featinv-bad")), Progress.NONE));
+                () -> TestStage.run(featinvOptions("swinv2", tmp.resolve("featinv-bad")), Progress.NONE));
         assertTrue(
                 e.getMessage()
                         .contains(

@@ -1,6 +1,5 @@
-package org.featmap.activities.eval;
+package org.featmap.ml.test;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -42,14 +41,12 @@ import org.featmap.ml.report.CsvTable;
 import org.featmap.ml.rng.NumpyDefaultRng;
 
 /**
- * The test of one cell (spec §7) on plain paths: the code path of both the graph's test node
- * ({@link EvalStages#test}) and the {@code featmap test} command.
+ * Stage S5, the test of one cell (spec §7), on plain paths: {@code run(TestOptions) → TestResult}, the code path of
+ * both the graph's test node (the adapter {@code org.featmap.activities.eval.EvalStages#test}) and the
+ * {@code featmap test} command.
  */
-public final class TestCell {
+public final class TestStage {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    /** The batch when none is given (standalone runs); a sweep's test nodes take test.batch_size. */
-    static final int BATCH = 16;
-
     static final int GRID_ROWS = 6;
     /** Where the decoder reconstructions go (spec §7.2 saves them too), with {@link #RECON_INDEX} listing them. */
     public static final String RECON_DIR = "recon";
@@ -59,82 +56,7 @@ public final class TestCell {
     public static final List<String> RECON_COLUMNS =
             List.of("original_id", "class_id", "manipulated_img_path", "mapped_recon", "target_recon");
 
-    private TestCell() {}
-
-    /**
-     * @param mode the §7.2 mode name written in the table
-     * @param features one layer's test feature store (an extract node's features/&lt;layer&gt;)
-     * @param images the augmented_test images folder the feature store's paths are relative to
-     * @param model a trained model folder (TrainedMapping), or null for the spatial-only baseline
-     * @param norm norm.json of a normalised layer, or null
-     * @param decoder a decoder folder (image metrics), or null
-     * @param featinv a FeatInv export (folder or its manifest.json, python/export_featinv.py) used when no
-     *     decoder is given; its manifest must name this cell's backbone and layer
-     * @param backbone the config's backbone name of this cell (what a FeatInv manifest names)
-     * @param evalBackbone a ConvNeXt export for the feat3 cosine metrics, or null (skipped with a note)
-     * @param lpipsExport an export of python/export_lpips.py, or null (LPIPS skipped with a note)
-     */
-    /** @param batchSize test pairs mapped, reconstructed and scored per batch (config test.batch_size) */
-    public record Options(
-            String mode,
-            String dataset,
-            String layer,
-            String manipulation,
-            int subsetSize,
-            Path features,
-            Path images,
-            Path model,
-            Path norm,
-            Path decoder,
-            Path featinv,
-            String backbone,
-            Path evalBackbone,
-            Path lpipsExport,
-            Device device,
-            Path out,
-            int batchSize) {
-        public Options {
-            if (batchSize < 1) throw new IllegalArgumentException("test batch size " + batchSize + ": must be >= 1");
-        }
-
-        /** With the default batch of {@link #BATCH}. */
-        public Options(
-                String mode,
-                String dataset,
-                String layer,
-                String manipulation,
-                int subsetSize,
-                Path features,
-                Path images,
-                Path model,
-                Path norm,
-                Path decoder,
-                Path featinv,
-                String backbone,
-                Path evalBackbone,
-                Path lpipsExport,
-                Device device,
-                Path out) {
-            this(
-                    mode,
-                    dataset,
-                    layer,
-                    manipulation,
-                    subsetSize,
-                    features,
-                    images,
-                    model,
-                    norm,
-                    decoder,
-                    featinv,
-                    backbone,
-                    evalBackbone,
-                    lpipsExport,
-                    device,
-                    out,
-                    BATCH);
-        }
-    }
+    private TestStage() {}
 
     /** Feature maps (B, C, H, W), raw (not normalised), to images: the learned decoder or FeatInv. */
     private interface Reconstructor extends AutoCloseable {
@@ -144,7 +66,7 @@ public final class TestCell {
         void close();
     }
 
-    private static Reconstructor openReconstructor(Options o, int c, int h, int w) throws IOException {
+    private static Reconstructor openReconstructor(TestOptions o, int c, int h, int w) throws IOException {
         if (o.decoder() != null) {
             Decoder d = Decoder.load(o.decoder(), o.device());
             return new Reconstructor() {
@@ -190,14 +112,12 @@ public final class TestCell {
         };
     }
 
-    /** What the run measured; {@code summary} holds the node summary's entries (including "skipped because" notes). */
-    public record Result(FeatureMetrics.Result feature, int pairs, int imageRows, Map<String, Object> summary) {
-        public Path grid(Path out) {
-            return out.resolve("grid.png");
-        }
+    /** As {@link #run(TestOptions, Progress)} without progress reports. */
+    public static TestResult run(TestOptions o) throws Exception {
+        return run(o, Progress.NONE);
     }
 
-    public static Result run(Options o, Progress progress) throws Exception {
+    public static TestResult run(TestOptions o, Progress progress) throws Exception {
         boolean spatialOnly = o.model() == null;
         NormStats norm = o.norm() == null ? null : NormStatsFile.read(o.norm());
         Files.createDirectories(o.out());
@@ -421,7 +341,7 @@ public final class TestCell {
             } else {
                 summary.put("image_metrics", "skipped because the sweep has no reconstructor for this layer");
             }
-            return new Result(f, keep.length, rows.size(), summary);
+            return new TestResult(f, keep.length, rows.size(), summary);
         }
     }
 }
