@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.featmap.activities.classify.ClassifyStages;
-import org.featmap.activities.classify.ReconClassify;
 import org.featmap.core.contract.Progress;
 import org.featmap.ml.ComputeDevice;
+import org.featmap.ml.classify.ReconClassifyOptions;
+import org.featmap.ml.classify.ReconClassifyStage;
 import org.featmap.ml.extract.ExtractOptions;
 import org.featmap.ml.extract.ExtractStage;
 import org.featmap.ml.features.FeatureStoreReader;
@@ -176,8 +177,8 @@ class StageDeviceTest {
                         Progress.NONE)));
         onlyTheGivenDevice(
                 "classify_recon",
-                requests(() -> ReconClassify.run(
-                        new ReconClassify.Options(
+                requests(() -> ReconClassifyStage.run(
+                        new ReconClassifyOptions(
                                 out,
                                 fx.images.resolve("augmented_test"),
                                 ClassifyFixture.CONVNEXT,

@@ -27,6 +27,9 @@ import org.featmap.ml.classify.FinetuneOptions;
 import org.featmap.ml.classify.FinetuneResult;
 import org.featmap.ml.classify.FinetuneStage;
 import org.featmap.ml.classify.ProbabilityFile;
+import org.featmap.ml.classify.ReconClassifyOptions;
+import org.featmap.ml.classify.ReconClassifyResult;
+import org.featmap.ml.classify.ReconClassifyStage;
 import org.featmap.ml.features.FeatureStoreReader;
 import org.featmap.ml.mapping.TrainedMapping;
 import org.featmap.ml.normstats.NormStats;
@@ -268,8 +271,8 @@ public final class ClassifyStages {
      * reconstructions its test node saved (spec §8.4), with the §8.3 metrics of mapped recon vs manipulated.
      */
     public static void classifyRecon(StageContext ctx) throws Exception {
-        ReconClassify.Result r = ReconClassify.run(
-                new ReconClassify.Options(
+        ReconClassifyResult r = ReconClassifyStage.run(
+                new ReconClassifyOptions(
                         ctx.inputDir("test"),
                         ctx.inputDir("images").resolve("augmented_test"),
                         Path.of(ctx.str("export")),
@@ -299,8 +302,8 @@ public final class ClassifyStages {
         }
         ctx.flushMetrics();
         String run = ctx.trackingRun();
-        ctx.tracker().logArtifact(run, null, ctx.outDir().resolve(ReconClassify.METRICS_CSV));
-        ctx.tracker().logArtifact(run, null, ctx.outDir().resolve(ReconClassify.RESULTS_CSV));
+        ctx.tracker().logArtifact(run, null, ctx.outDir().resolve(ReconClassifyStage.METRICS_CSV));
+        ctx.tracker().logArtifact(run, null, ctx.outDir().resolve(ReconClassifyStage.RESULTS_CSV));
     }
 
     static ClassificationMetrics.Probs probs(ProbabilityFile.Probs p) {

@@ -1,8 +1,10 @@
 /**
  * Classification (spec §8): the fine-tuning of a new classifier head on the frozen backbone
  * ({@code FinetuneStage.run(FinetuneOptions) → FinetuneResult}), the classification of a cell's feature pairs through
- * the layer's classifier tail ({@code ClassifyStage.run(ClassifyOptions) → ClassifyResult}), image-level
- * classification, and the head, augmentation and probability-file pieces they use.
+ * the layer's classifier tail ({@code ClassifyStage.run(ClassifyOptions) → ClassifyResult}), the image-level
+ * classification of a test cell's reconstructions
+ * ({@code ReconClassifyStage.run(ReconClassifyOptions) → ReconClassifyResult}), and the head, augmentation and
+ * probability-file pieces they use.
  *
  * <p>Layer: ml, the compute; no Temporal. The adapters are in {@code org.featmap.activities.classify}.
  */

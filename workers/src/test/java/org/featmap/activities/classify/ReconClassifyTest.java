@@ -24,6 +24,8 @@ import org.featmap.core.graph.ContentKeys;
 import org.featmap.ml.analysis.ClassificationMetrics;
 import org.featmap.ml.classify.ImageClassify;
 import org.featmap.ml.classify.ProbabilityFile;
+import org.featmap.ml.classify.ReconClassifyOptions;
+import org.featmap.ml.classify.ReconClassifyStage;
 import org.featmap.ml.images.ImageCodec;
 import org.featmap.ml.images.RgbImage;
 import org.featmap.ml.test.TestStage;
@@ -158,7 +160,7 @@ class ReconClassifyTest {
         assertFalse(result.cached());
         Path out = store.nodeDir("classify_recon", reconTask.key());
         Map<String, ProbabilityFile.Probs> p = new LinkedHashMap<>();
-        for (String set : ReconClassify.SETS)
+        for (String set : ReconClassifyStage.SETS)
             p.put(set, ProbabilityFile.read(out.resolve("probs_" + set + "_SYNTH_mirror_h_feat3_linear.arrow")));
         assertEquals(6, p.get("mapped_recon").size());
         assertArrayEquals(p.get("manipulated").targets(), p.get("mapped_recon").targets());
@@ -183,13 +185,13 @@ class ReconClassifyTest {
                 "mirror_h",
                 "feat3",
                 "SYNTH");
-        List<String> csv = Files.readAllLines(out.resolve(ReconClassify.METRICS_CSV));
-        assertEquals(String.join(",", ReconClassify.metricColumns()), csv.get(0));
+        List<String> csv = Files.readAllLines(out.resolve(ReconClassifyStage.METRICS_CSV));
+        assertEquals(String.join(",", ReconClassifyStage.metricColumns()), csv.get(0));
         assertTrue(csv.get(0)
                 .startsWith("acc_manipulated_top1_mean,acc_target_recon_top1_mean,acc_mapped_recon_top1_mean,"));
         assertTrue(csv.get(0).contains("jsd_manipulated_mapped_recon_mean"));
         assertEquals(String.join(",", row.csvValues()), csv.get(1));
-        List<String> res = Files.readAllLines(out.resolve(ReconClassify.RESULTS_CSV));
+        List<String> res = Files.readAllLines(out.resolve(ReconClassifyStage.RESULTS_CSV));
         assertEquals("model,mapping_type,feature,manipulation,image_type,top1,top5", res.get(0));
         assertEquals(4, res.size());
         assertTrue(res.get(3).startsWith("convnext,linear,feat3,mirror_h,mapped,"), res.get(3));
@@ -207,7 +209,7 @@ class ReconClassifyTest {
                 row.accMappedTop1(),
                 run.metrics.get("recon_acc_mapped_recon_top1").get(0).value());
         assertTrue(
-                run.artifacts.containsKey(ReconClassify.METRICS_CSV),
+                run.artifacts.containsKey(ReconClassifyStage.METRICS_CSV),
                 "at the run's root, where the UI lists it: " + run.artifacts.keySet());
         assertEquals("feat3", run.params.get("layer"));
         assertEquals("classify_recon", run.params.get("stage"));
@@ -218,8 +220,8 @@ class ReconClassifyTest {
         Path empty = Files.createDirectories(dir.resolve("empty-test"));
         BadInputException e = assertThrows(
                 BadInputException.class,
-                () -> ReconClassify.run(
-                        new ReconClassify.Options(
+                () -> ReconClassifyStage.run(
+                        new ReconClassifyOptions(
                                 empty,
                                 fx.images,
                                 ClassifyFixture.CONVNEXT,

@@ -1,6 +1,5 @@
-package org.featmap.activities.classify;
+package org.featmap.ml.classify;
 
-import ai.djl.Device;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,16 +12,16 @@ import java.util.Map;
 import org.featmap.core.contract.BadInputException;
 import org.featmap.core.contract.Progress;
 import org.featmap.ml.analysis.ClassificationMetrics;
-import org.featmap.ml.classify.ImageClassify;
-import org.featmap.ml.classify.ProbabilityFile;
 import org.featmap.ml.images.ImageCodec;
 import org.featmap.ml.images.RgbImage;
 import org.featmap.ml.report.CsvTable;
 import org.featmap.ml.test.TestStage;
 
 /**
- * Image-level classification of one test cell's reconstructions (spec §8.4, the reference's
- * {@code test_img_convnext_classifier_recon.py}) on plain paths: the code path of the classify_recon node.
+ * Stage classify_recon, the image-level classification of one test cell's reconstructions (spec §8.4, the
+ * reference's {@code test_img_convnext_classifier_recon.py}), on plain paths:
+ * {@code run(ReconClassifyOptions) → ReconClassifyResult}, the code path of the classify_recon node (the adapter
+ * {@code org.featmap.activities.classify.ClassifyStages#classifyRecon}).
  * The fine-tuned classifier (full backbone + head) classifies, for every test id of the cell, the
  * manipulated image, the reconstruction of its true features ("target recon", the reference's "edit")
  * and the reconstruction of the mapped features ("mapped recon"); labels are the class ids of the
@@ -33,7 +32,7 @@ import org.featmap.ml.test.TestStage;
  * mapped reconstruction with the manipulated image. Deviation from §8.4 (named): the reference only
  * reports top-1/top-5 per image type; the §8.3 metrics on top are this project's addition.
  */
-public final class ReconClassify {
+public final class ReconClassifyStage {
     /** Probability files and CSV columns name the sets by what they are, not by the §8.3 slot. */
     public static final List<String> SETS = List.of("manipulated", "target_recon", "mapped_recon");
 
@@ -41,30 +40,7 @@ public final class ReconClassify {
     /** §8.4's CSV: {@code model, mapping_type, feature, manipulation, image_type, top1, top5}. */
     public static final String RESULTS_CSV = "recon_results.csv";
 
-    private ReconClassify() {}
-
-    /**
-     * @param testOut a test node's output folder (or {@code featmap test --out}) holding recon/index.csv
-     * @param images the augmented_test folder the index's manipulated paths are relative to
-     * @param export the classifier's backbone export; {@code head} the fine-tuned head on its last layer
-     * @param classifierName the classifier's backbone name (§8.4's {@code model} column)
-     * @param mode the cell's §7.2 mode (§8.4's {@code mapping_type})
-     */
-    public record Options(
-            Path testOut,
-            Path images,
-            Path export,
-            Path head,
-            String classifierName,
-            String mode,
-            String dataset,
-            String layer,
-            String manipulation,
-            int batchSize,
-            Device device,
-            Path out) {}
-
-    public record Result(int n, ClassificationMetrics.Row row, Map<String, Path> files) {}
+    private ReconClassifyStage() {}
 
     /** The recon/index.csv rows of a test output; a missing index is bad input with the reason. */
     static List<String[]> readIndex(Path testOut) throws IOException {
@@ -92,7 +68,11 @@ public final class ReconClassify {
         return rows;
     }
 
-    public static Result run(Options o, Progress progress) throws Exception {
+    public static ReconClassifyResult run(ReconClassifyOptions o) throws Exception {
+        return run(o, Progress.NONE);
+    }
+
+    public static ReconClassifyResult run(ReconClassifyOptions o, Progress progress) throws Exception {
         List<String[]> idx = readIndex(o.testOut());
         int n = idx.size();
         Files.createDirectories(o.out());
@@ -180,7 +160,7 @@ public final class ReconClassify {
                 o.out().resolve(RESULTS_CSV),
                 List.of("model", "mapping_type", "feature", "manipulation", "image_type", "top1", "top5"),
                 res);
-        return new Result(n, row, files);
+        return new ReconClassifyResult(n, row, files);
     }
 
     /** {@link ClassificationMetrics#CSV_COLUMNS} with the slots renamed: orig → manipulated, edit → target_recon, mapped → mapped_recon. */
@@ -205,7 +185,7 @@ public final class ReconClassify {
         return cols;
     }
 
-    private static RgbImage load(Options o, String set, String[] row) throws IOException {
+    private static RgbImage load(ReconClassifyOptions o, String set, String[] row) throws IOException {
         Path f = switch (set) {
             case "manipulated" -> o.images().resolve(row[2]);
             case "target_recon" -> o.testOut().resolve(row[4]);
