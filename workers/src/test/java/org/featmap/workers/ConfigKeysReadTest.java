@@ -33,7 +33,8 @@ class ConfigKeysReadTest {
     static final String A = "activities/src/main/java/org/featmap/activities/";
     static final String IMG = A + "images/ImageStages.java";
     static final String TRAIN = A + "train/TrainStages.java";
-    static final String EVAL = A + "eval/EvalStages.java";
+    static final String TEST = A + "test/TestStages.java";
+    static final String RECONSTRUCT = A + "reconstruct/ReconstructStages.java";
     static final String EXTRACT = A + "extract/ExtractStages.java";
     static final String CLASSIFY = A + "classify/ClassifyStages.java";
     static final String ANALYSIS = A + "analysis/AnalysisStages.java";
@@ -150,31 +151,31 @@ class ConfigKeysReadTest {
                 "checkpointEvery",
                 "seed")) reads("Training." + c, P, "\"training\", tr", TRAIN, "t.get(\"" + c + "\")");
         reads("Test.enabled", P, "if (test.enabled())");
-        reads("Test.subsetSize", P, "\"subset_size\", test.subsetSize()", EVAL, "ctx.integer(\"subset_size\")");
+        reads("Test.subsetSize", P, "\"subset_size\", test.subsetSize()", TEST, "ctx.integer(\"subset_size\")");
         reads(
                 "Test.batchSize",
                 P,
                 "\"batch_size\", test.batchSize()",
-                EVAL,
+                TEST,
                 "ctx.integer(\"batch_size\") : TestOptions.BATCH");
         reads("Test.reconstructor", P, "test.reconstructor().equals(\"decoder\")");
-        reads("Test.featinvExport", P, "? test.featinvExport() : null", EVAL, "optionalPath(ctx, \"featinv_export\")");
+        reads("Test.featinvExport", P, "? test.featinvExport() : null", TEST, "optionalPath(ctx, \"featinv_export\")");
         reads("Test.spatialOnly", P, "test.spatialOnly() && g.applyTransform()");
         reads(
                 "Test.lpipsExport",
                 P,
                 "String lp = cfg.test().lpipsExport()",
-                EVAL,
+                TEST,
                 "optionalPath(ctx, \"lpips_export\")");
-        reads("Reconstruct.epochs", P, "\"epochs\", r.epochs()", EVAL, "ctx.integer(\"epochs\")");
-        reads("Reconstruct.batchSize", P, "\"batch_size\", r.batchSize()", EVAL, "ctx.integer(\"batch_size\"),");
+        reads("Reconstruct.epochs", P, "\"epochs\", r.epochs()", RECONSTRUCT, "ctx.integer(\"epochs\")");
+        reads("Reconstruct.batchSize", P, "\"batch_size\", r.batchSize()", RECONSTRUCT, "ctx.integer(\"batch_size\"),");
         reads(
                 "Reconstruct.learningRate",
                 P,
                 "\"learning_rate\", r.learningRate()",
-                EVAL,
+                RECONSTRUCT,
                 "Float.parseFloat(ctx.str(\"learning_rate\"))");
-        reads("Reconstruct.imageSize", P, "\"image_size\", r.imageSize()", EVAL, "ctx.integer(\"image_size\")");
+        reads("Reconstruct.imageSize", P, "\"image_size\", r.imageSize()", RECONSTRUCT, "ctx.integer(\"image_size\")");
         reads("Classify.enabled", P, "cfg.classify().enabled()");
         reads("Classify.datasets", P, "cfg.classify().datasets().contains(ds.name())");
         reads("Classify.backbone", P, "backbone(c.backbone())");

@@ -15,8 +15,8 @@ public final class Handlers {
         m.put("extract", org.featmap.activities.extract.ExtractStages::extract);
         m.put("normstats", org.featmap.activities.normstats.NormStatsStages::normstats);
         m.put("train", org.featmap.activities.train.TrainStages::train);
-        m.put("test", org.featmap.activities.eval.EvalStages::test);
-        m.put("reconstruct", org.featmap.activities.eval.EvalStages::reconstruct);
+        m.put("test", org.featmap.activities.test.TestStages::test);
+        m.put("reconstruct", org.featmap.activities.reconstruct.ReconstructStages::reconstruct);
         m.put("finetune", org.featmap.activities.classify.ClassifyStages::finetune);
         m.put("classify", org.featmap.activities.classify.ClassifyStages::classify);
         m.put("classify_recon", org.featmap.activities.classify.ClassifyStages::classifyRecon);

@@ -3,7 +3,7 @@
  * ({@code DecoderTrainStage.run(DecoderOptions) → DecoderResult}), its model, loss, targets and sidecar, loading a
  * trained decoder for the test, and the PNG grid of reconstructions.
  *
- * <p>Layer: ml, the compute; no Temporal. The adapter is {@code EvalStages.reconstruct} in
- * {@code org.featmap.activities.eval}.
+ * <p>Layer: ml, the compute; no Temporal. The adapter is {@code ReconstructStages.reconstruct} in
+ * {@code org.featmap.activities.reconstruct}.
  */
 package org.featmap.ml.reconstruct;

@@ -42,7 +42,7 @@ import org.featmap.ml.rng.NumpyDefaultRng;
 
 /**
  * Stage S5, the test of one cell (spec §7), on plain paths: {@code run(TestOptions) → TestResult}, the code path of
- * both the graph's test node (the adapter {@code org.featmap.activities.eval.EvalStages#test}) and the
+ * both the graph's test node (the adapter {@code org.featmap.activities.test.TestStages#test}) and the
  * {@code featmap test} command.
  */
 public final class TestStage {

@@ -4,6 +4,6 @@
  * images; it writes the feature metrics, the evaluation table (CSV and Arrow), the reconstructions with their index, and
  * a grid of them.
  *
- * <p>Layer: ml, the compute; no Temporal. The adapter is {@code EvalStages.test} in {@code org.featmap.activities.eval}.
+ * <p>Layer: ml, the compute; no Temporal. The adapter is {@code TestStages.test} in {@code org.featmap.activities.test}.
  */
 package org.featmap.ml.test;

@@ -10,11 +10,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.featmap.activities.eval.EvalStages;
 import org.featmap.activities.report.ReportStages;
 import org.featmap.activities.stage.NodeRunner;
 import org.featmap.activities.stage.StageHandler;
 import org.featmap.activities.store.LocalArtifactStore;
+import org.featmap.activities.test.TestStages;
 import org.featmap.activities.tracking.InMemoryTracker;
 import org.featmap.core.contract.BadInputException;
 import org.featmap.core.contract.NodeResult;
@@ -122,7 +122,7 @@ class ReconClassifyTest {
                 "test",
                 tp,
                 List.of(model, features, images, decoder));
-        NodeRunner.run(t, EvalStages::test, store, dir.resolve(".work"), Progress.NONE, tracker, null);
+        NodeRunner.run(t, TestStages::test, store, dir.resolve(".work"), Progress.NONE, tracker, null);
         test = new NodeTask.InputRef("test", t.nodeId(), "test", t.key());
         Map<String, Object> cp = cellParams("linear");
         cp.put("classifier_backbone", "convnext");

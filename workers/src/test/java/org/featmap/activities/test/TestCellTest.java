@@ -1,4 +1,4 @@
-package org.featmap.activities.eval;
+package org.featmap.activities.test;
 
 import static org.junit.jupiter.api.Assertions.*;
 
