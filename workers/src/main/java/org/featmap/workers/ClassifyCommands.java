@@ -15,6 +15,7 @@ import org.featmap.activities.analysis.AnalysisStages;
 import org.featmap.activities.classify.ClassifyStages;
 import org.featmap.core.contract.Progress;
 import org.featmap.ml.analysis.ClassificationMetrics;
+import org.featmap.ml.analysis.LinearCell;
 import org.featmap.ml.analysis.SvdMetrics;
 import org.featmap.ml.classify.FinetuneResult;
 import picocli.CommandLine.Command;
@@ -312,7 +313,7 @@ final class ClassifyCommands {
         public Integer call() throws Exception {
             if (samples < 1) throw new IllegalArgumentException("--samples " + samples + ", must be >= 1");
             Model m = Model.of(model);
-            AnalysisStages.LinearCell cell = cell(m, dataset, backboneName, group, layer, manipulation);
+            LinearCell cell = cell(m, dataset, backboneName, group, layer, manipulation);
             Map<String, Object> s = AnalysisStages.wxb(
                     cell, store(features, cell.layer()), norm, samples, seed, compat, out, Progress.NONE);
             s.forEach((k, v) -> System.out.println(k + ": " + v));
@@ -364,14 +365,13 @@ final class ClassifyCommands {
         }
     }
 
-    static AnalysisStages.LinearCell cell(
-            Model m, String dataset, String backbone, String group, String layer, String manip) {
+    static LinearCell cell(Model m, String dataset, String backbone, String group, String layer, String manip) {
         String l = m.get(layer, "layer", null);
         String mp = m.get(manip, "manipulation", null);
         if (l == null || mp == null)
             throw new IllegalArgumentException(
                     "--layer and --manipulation are required (the model's sidecar has none)");
-        return new AnalysisStages.LinearCell(
+        return new LinearCell(
                 m.dir(),
                 m.get(dataset, "dataset", "dataset"),
                 m.get(backbone, "backbone", "backbone"),

@@ -11,6 +11,7 @@ import org.featmap.activities.analysis.AnalysisStages;
 import org.featmap.activities.classify.ClassifyStages;
 import org.featmap.core.contract.Progress;
 import org.featmap.ml.analysis.ClassificationMetrics;
+import org.featmap.ml.analysis.LinearCell;
 import org.featmap.ml.classify.HeadFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -146,8 +147,7 @@ class ClassifyCommandsTest {
                 cmd.toString());
         assertEquals(0, r.rc(), r.err());
         Map<String, Object> s = AnalysisStages.wxb(
-                new AnalysisStages.LinearCell(
-                        fx.linear.resolve("model"), "dataset", "backbone", "group", "feat3", "mirror_h"),
+                new LinearCell(fx.linear.resolve("model"), "dataset", "backbone", "group", "feat3", "mirror_h"),
                 fx.testFeatures.resolve("feat3"),
                 null,
                 4,
@@ -189,9 +189,7 @@ class ClassifyCommandsTest {
                 "svd", "--model", fx.linear.resolve("model").toString(), "--out", cmd.toString());
         assertEquals(0, r.rc(), r.err());
         AnalysisStages.svd(
-                new AnalysisStages.LinearCell(
-                        fx.linear.resolve("model"), "dataset", "backbone", "group", "feat3", "mirror_h"),
-                node);
+                new LinearCell(fx.linear.resolve("model"), "dataset", "backbone", "group", "feat3", "mirror_h"), node);
         for (String f : List.of("svd_metrics.csv", "singular_values.csv"))
             assertEquals(Files.readAllLines(node.resolve(f)), Files.readAllLines(cmd.resolve(f)), f);
         assertEquals(
