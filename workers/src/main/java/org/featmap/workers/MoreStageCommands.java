@@ -659,24 +659,20 @@ final class MoreStageCommands {
                     ? features.resolve("features").resolve(l)
                     : Files.isDirectory(features.resolve(l)) ? features.resolve(l) : features;
             String m = mode != null ? mode : spatial ? "spatial_only_" + manipulation : "mapped";
-            TestOptions o = new TestOptions(
-                    m,
-                    dataset,
-                    l,
-                    manipulation,
-                    subsetSize,
-                    store,
-                    sub(images, "augmented_test"),
-                    modelDir,
-                    norm,
-                    decoder == null ? null : sub(decoder, "decoder"),
-                    featinv,
-                    backbone,
-                    evalBackbone,
-                    lpips,
-                    Device.fromName(device),
-                    out,
-                    batchSize);
+            TestOptions o = TestOptions.of(
+                            m,
+                            dataset,
+                            l,
+                            manipulation,
+                            store,
+                            sub(images, "augmented_test"),
+                            Device.fromName(device),
+                            out)
+                    .withSubsetSize(subsetSize)
+                    .withModel(modelDir, norm)
+                    .withReconstructor(decoder == null ? null : sub(decoder, "decoder"), featinv, backbone)
+                    .withEvalModels(evalBackbone, lpips)
+                    .withBatchSize(batchSize);
             TestResult r = TestStage.run(o, Progress.NONE);
             r.summary().forEach((k, v) -> System.out.println(k + ": " + v));
             System.out.println("results in " + out);

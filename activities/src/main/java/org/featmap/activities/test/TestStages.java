@@ -29,32 +29,32 @@ public final class TestStages {
      */
     public static void test(StageContext ctx) throws Exception {
         boolean spatialOnly = ctx.str("model").equals("spatial_only");
-        TestOptions o = new TestOptions(
-                CellMode.of(ctx),
-                ctx.str("dataset"),
-                ctx.str("layer"),
-                ctx.str("manipulation"),
-                ctx.integer("subset_size"),
-                FeatureInputs.layerStore(
-                        ctx,
+        TestOptions o = TestOptions.of(
+                        CellMode.of(ctx),
+                        ctx.str("dataset"),
                         ctx.str("layer"),
-                        org.featmap.ml.normstats.NormStatsStage.RESIZED,
-                        ctx.str("manipulation")),
-                ctx.inputDir("images").resolve("augmented_test"),
-                spatialOnly ? null : ctx.inputDir("model").resolve("model"),
-                FeatureInputs.normFile(ctx),
-                ctx.task().inputs("reconstructor").isEmpty()
-                        ? null
-                        : ctx.inputDir("reconstructor").resolve("decoder"),
-                optionalPath(ctx, "featinv_export"),
-                family(ctx),
-                optionalPath(ctx, "eval_backbone"),
-                optionalPath(ctx, "lpips_export"),
-                WorkerDevice.device(),
-                ctx.outDir(),
-                ctx.params().has("batch_size")
-                        ? ctx.integer("batch_size")
-                        : TestOptions.BATCH); // nodes planned before test.batch_size was read
+                        ctx.str("manipulation"),
+                        FeatureInputs.layerStore(
+                                ctx,
+                                ctx.str("layer"),
+                                org.featmap.ml.normstats.NormStatsStage.RESIZED,
+                                ctx.str("manipulation")),
+                        ctx.inputDir("images").resolve("augmented_test"),
+                        WorkerDevice.device(),
+                        ctx.outDir())
+                .withSubsetSize(ctx.integer("subset_size"))
+                .withModel(spatialOnly ? null : ctx.inputDir("model").resolve("model"), FeatureInputs.normFile(ctx))
+                .withReconstructor(
+                        ctx.task().inputs("reconstructor").isEmpty()
+                                ? null
+                                : ctx.inputDir("reconstructor").resolve("decoder"),
+                        optionalPath(ctx, "featinv_export"),
+                        family(ctx))
+                .withEvalModels(optionalPath(ctx, "eval_backbone"), optionalPath(ctx, "lpips_export"))
+                .withBatchSize(
+                        ctx.params().has("batch_size")
+                                ? ctx.integer("batch_size")
+                                : TestOptions.BATCH); // nodes planned before test.batch_size was read
         TestResult r = TestStage.run(o, ctx.progress());
         r.summary().forEach(ctx::summary);
         ctx.metric("feature_mse", r.feature().mse(), 0);

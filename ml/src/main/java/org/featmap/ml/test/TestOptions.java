@@ -18,6 +18,7 @@ import java.nio.file.Path;
  * @param evalBackbone a ConvNeXt export for the feat3 cosine metrics, or null (skipped with a note)
  * @param lpipsExport an export of python/export_lpips.py, or null (LPIPS skipped with a note)
  * @param batchSize test pairs mapped, reconstructed and scored per batch (config test.batch_size)
+ *     <p>Built like {@code DecoderOptions}: {@link #of} with the defaults, then withers.
  */
 public record TestOptions(
         String mode,
@@ -80,5 +81,152 @@ public record TestOptions(
                 device,
                 out,
                 BATCH);
+    }
+
+    /**
+     * Defaults: the spatial-only baseline (no model, no norm), no reconstructor (feature metrics only), no cosine or
+     * LPIPS models, 100 test ids (config test.subset_size), a batch of {@link #BATCH}. The device has no default (the
+     * stage passes the worker's, issue #14).
+     */
+    public static TestOptions of(
+            String mode,
+            String dataset,
+            String layer,
+            String manipulation,
+            Path features,
+            Path images,
+            Device device,
+            Path out) {
+        return new TestOptions(
+                mode,
+                dataset,
+                layer,
+                manipulation,
+                100,
+                features,
+                images,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                device,
+                out,
+                BATCH);
+    }
+
+    /** Test ids evaluated (spec §7.1). */
+    public TestOptions withSubsetSize(int n) {
+        return new TestOptions(
+                mode,
+                dataset,
+                layer,
+                manipulation,
+                n,
+                features,
+                images,
+                model,
+                norm,
+                decoder,
+                featinv,
+                backbone,
+                evalBackbone,
+                lpipsExport,
+                device,
+                out,
+                batchSize);
+    }
+
+    /** The trained model folder (null: the spatial-only baseline) and the layer's norm.json (or null). */
+    public TestOptions withModel(Path m, Path n) {
+        return new TestOptions(
+                mode,
+                dataset,
+                layer,
+                manipulation,
+                subsetSize,
+                features,
+                images,
+                m,
+                n,
+                decoder,
+                featinv,
+                backbone,
+                evalBackbone,
+                lpipsExport,
+                device,
+                out,
+                batchSize);
+    }
+
+    /**
+     * The reconstructors: a decoder folder, else a FeatInv export whose manifest must name {@code b} and the layer
+     * (each may be null).
+     */
+    public TestOptions withReconstructor(Path d, Path f, String b) {
+        return new TestOptions(
+                mode,
+                dataset,
+                layer,
+                manipulation,
+                subsetSize,
+                features,
+                images,
+                model,
+                norm,
+                d,
+                f,
+                b,
+                evalBackbone,
+                lpipsExport,
+                device,
+                out,
+                batchSize);
+    }
+
+    /** The ConvNeXt export of the feat3 cosine metrics and the LPIPS export (each may be null: skipped with a note). */
+    public TestOptions withEvalModels(Path e, Path l) {
+        return new TestOptions(
+                mode,
+                dataset,
+                layer,
+                manipulation,
+                subsetSize,
+                features,
+                images,
+                model,
+                norm,
+                decoder,
+                featinv,
+                backbone,
+                e,
+                l,
+                device,
+                out,
+                batchSize);
+    }
+
+    /** Test pairs mapped, reconstructed and scored per batch (config test.batch_size). */
+    public TestOptions withBatchSize(int b) {
+        return new TestOptions(
+                mode,
+                dataset,
+                layer,
+                manipulation,
+                subsetSize,
+                features,
+                images,
+                model,
+                norm,
+                decoder,
+                featinv,
+                backbone,
+                evalBackbone,
+                lpipsExport,
+                device,
+                out,
+                b);
     }
 }
