@@ -13,6 +13,7 @@
 set -euo pipefail
 log() { printf '[temporal-entrypoint] %s\n' "$*" >&2; }
 : "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD is not set (env_file infra/.env)}"
+[[ "$POSTGRES_PASSWORD" != *"'"* ]] || { log "POSTGRES_PASSWORD must not hold a single quote (config.yaml quotes it with them)"; exit 1; }
 export SQL_PLUGIN=postgres12 SQL_HOST="${POSTGRES_HOST:-postgres}" SQL_PORT="${POSTGRES_PORT:-5432}" \
   SQL_USER="${POSTGRES_USER:-temporal}" SQL_PASSWORD="$POSTGRES_PASSWORD"
 SCHEMA=/etc/temporal/schema/postgresql/v12
