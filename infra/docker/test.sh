@@ -64,7 +64,7 @@ else "${DC[@]}" ps >&2; "${DC[@]}" logs --tail 30 worker-cpu >&2; fail "workers 
 UP_TIME=$(since $t)
 # the Temporal server's start: from its container's start to its entrypoint's "serving" line (schemas, server,
 # namespace)
-TEMPORAL_START="$(dk logs "$("${DC[@]}" ps -q temporal)" 2>&1 | sed -n 's/.*serving on :7233.*(\([0-9]*\) s after start).*/\1 s/p' | tail -n1)"
+TEMPORAL_START="$(dk logs "$("${DC[@]}" ps -q temporal)" 2>&1 | sed -n 's/.*serving on :7233.*(\([0-9]*\) s after start).*/\1 s/p' | tail -n1 || true)"
 
 # the host's featmap reaches the same services at the published ports
 export AWS_ACCESS_KEY_ID=featmap-test AWS_SECRET_ACCESS_KEY="$S3_SECRET" AWS_REGION=us-east-1 \
@@ -140,7 +140,7 @@ else fail "Prometheus has not the sweep's progress: done $pdone, planned $pplann
 
 # the sweep went through PostgreSQL: the server's tables, read with psql in the postgres container
 PG_CID="$("${DC[@]}" ps -q postgres)"
-psql_q() { dk exec "$PG_CID" psql -U temporal -d "$1" -tAc "$2" 2>/dev/null | tr -d ' '; }
+psql_q() { dk exec "$PG_CID" psql -U temporal -d "$1" -tAc "$2" 2>/dev/null | tr -d ' ' || true; }
 pg_done="$(psql_q temporal_visibility "select count(*) from executions_visibility where workflow_id = '$sweep_id' and status = 2")"
 pg_runs="$(psql_q temporal_visibility "select count(*) from executions_visibility")"
 pg_execs="$(psql_q temporal "select count(*) from executions")"
