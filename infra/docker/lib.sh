@@ -11,7 +11,14 @@ source "$REPO_ROOT/infra/local/lib.sh"
 FEATMAP_VERSION="${FEATMAP_VERSION:-$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$REPO_ROOT/pom.xml" | head -n1)}"
 TEMPORAL_TAG="${TEMPORAL_CLI_VERSION#v}"
 PROMETHEUS_TAG="2.42.0-debian12"   # Debian bookworm's prometheus package (2.42.0+ds)
-export FEATMAP_VERSION MLFLOW_VERSION S3PROXY_VERSION TEMPORAL_TAG PROMETHEUS_TAG
+# the Temporal server the CLI above depends on (github.com/temporalio/cli v1.5.1's go.mod: go.temporal.io/server
+# v1.29.1), on Debian bookworm's postgresql-15
+TEMPORAL_SERVER_TAG="1.29.1"
+POSTGRES_TAG="15.20-bookworm"   # Debian bookworm's postgresql-15 (15.20-0+deb12u1); postgres.Dockerfile checks it
+# the local Go base (local-base.Dockerfile, target go): the machine's Go; the server and CLI need >= 1.25
+GO_VERSION="${FEATMAP_GO_VERSION:-1.26.8}"
+GO_TAG="$GO_VERSION-bookworm"
+export FEATMAP_VERSION MLFLOW_VERSION S3PROXY_VERSION TEMPORAL_TAG PROMETHEUS_TAG TEMPORAL_SERVER_TAG POSTGRES_TAG
 
 # The Docker CLI: one that can build with BuildKit. Docker >= 23's CLI needs the buildx plugin for it;
 # Debian's docker.io (20.10) has BuildKit built in. DOCKER overrides.

@@ -4,7 +4,7 @@
 #   jre     for eclipse-temurin:17-jre        (Debian's openjdk-17-jre-headless)
 #   jdk     for maven:3.9-eclipse-temurin-17  (Debian's openjdk-17-jdk-headless + maven 3.8.7)
 #   python  for python:3.11-slim              (Debian's python3 3.11 + venv)
-#   go      for golang:1.24-bookworm          (the Go toolchain as a module from the Go module proxy)
+#   go      for golang:1.26-bookworm          (the Go toolchain as a module from the Go module proxy)
 ARG DEBIAN_IMAGE=featmap-debian:bookworm
 
 FROM ${DEBIAN_IMAGE} AS debian
@@ -39,10 +39,10 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 FROM debian AS go
-# Debian's golang (1.19) is too old for the Temporal CLI; the toolchain module golang.org/toolchain is what
+# Debian's golang (1.19) is too old for the Temporal server and CLI (go.mod: go 1.25.0); the toolchain module golang.org/toolchain is what
 # GOTOOLCHAIN downloads, fetched from the Go module proxy
 # with Python (minbase has no curl).
-ARG GO_VERSION=1.24.4
+ARG GO_VERSION=1.26.8
 ARG GOPROXY=https://proxy.golang.org
 COPY fetch-go-toolchain.py /tmp/
 RUN apt-get update \

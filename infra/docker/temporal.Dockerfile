@@ -1,10 +1,11 @@
-# Temporal for the compose stack: the Temporal CLI's dev server (`temporal server start-dev`, the
+# Temporal for the Testcontainers path: the Temporal CLI's dev server (`temporal server start-dev`, the
 # server's own code as a library, SQLite file on the volume /temporal, UI on 8233), the same binary
-# infra/local runs. Not the production server on PostgreSQL: for a cluster use Temporal's Helm chart
-# (docs/DEPLOYMENT.md says what was and was not brought up here). Build context: infra/docker, or a
+# infra/local runs. The compose stack runs the full server on PostgreSQL instead (temporal-server.Dockerfile,
+# postgres.Dockerfile); this image is what the Testcontainers path runs (workers/.../faults/Containers.java:
+# one container, no database to set up). Build context: infra/docker, or a
 # folder holding a prebuilt `temporal` binary with TEMPORAL_SOURCE=prebuilt (build.sh does that with
 # infra/local's binary of the same version instead of compiling it a second time).
-ARG GO_IMAGE=golang:1.24.4-bookworm
+ARG GO_IMAGE=golang:1.26.8-bookworm
 ARG RUNTIME_IMAGE=debian:12.8-slim
 ARG TEMPORAL_SOURCE=source
 

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The compose stack end to end on this machine, with the images of build.sh (built first; cached):
-#  1. up: S3 (S3Proxy), MLflow, Temporal (CLI dev server), Prometheus and two CPU worker containers
-#     (they also serve config/demo.yaml's featmap-gpu queue), on host ports of its own;
+#  1. up: S3 (S3Proxy), MLflow, Temporal (the full server on PostgreSQL), Prometheus and two CPU worker
+#     containers (they also serve config/demo.yaml's featmap-gpu queue), on host ports of its own;
 #  2. `featmap run config/demo.yaml --temporal ... --store s3://featmap/store?pathStyle=true --mlflow ...
 #     --no-workers` from the host: all work runs in the containers;
 #  3. once a worker container is training a cell and has uploaded an epoch checkpoint to the store, `docker
 #     kill` it; the sweep must still complete (the train activity times out on its heartbeat, is retried on
 #     the other container, which resumes from the store's checkpoint: the history and its log say so);
-#  4. Prometheus (scraping the workers' /metrics) must answer a query with the sweep's progress;
+#  4. Prometheus (scraping the workers' /metrics) must answer a query with the sweep's progress, and the
+#     Temporal server's PostgreSQL must hold the sweep (its workflow closed as completed in the visibility
+#     database, executions and history rows in the temporal database);
 #  5. optionally (FEATMAP_DOCKER_FAULT_IT=1, default on) one fault test through the Testcontainers path
 #     (FEATMAP_SERVICES=containers) on the locally built images.
 # Prints one PASS/FAIL line per check and the timings; exit 0 only when all pass. The stack is removed at
@@ -33,7 +35,9 @@ export FEATMAP_SHARED="$REPO_ROOT/models"   # the demo's backbone exports, at th
 WORK="$(mktemp -d)"
 # a fresh secret per run, in a file only root reads: the stack's env_file (FEATMAP_ENV_FILE)
 S3_SECRET="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
-(umask 077; printf 'AWS_ACCESS_KEY_ID=featmap-test\nAWS_SECRET_ACCESS_KEY=%s\nAWS_REGION=us-east-1\n' "$S3_SECRET" >"$WORK/env")
+PG_SECRET="$(head -c 18 /dev/urandom | base64 | tr -d '/+=')"
+(umask 077; printf 'AWS_ACCESS_KEY_ID=featmap-test\nAWS_SECRET_ACCESS_KEY=%s\nAWS_REGION=us-east-1\nPOSTGRES_PASSWORD=%s\n' \
+  "$S3_SECRET" "$PG_SECRET" >"$WORK/env")
 export FEATMAP_ENV_FILE="$WORK/env"
 # config/demo.yaml with a shorter heartbeat timeout (not part of any content key): after the kill, the train
 # attempt times out and is retried after this many seconds instead of 120. Its relative paths resolve against
@@ -50,14 +54,17 @@ cleanup() {
 trap cleanup EXIT
 
 t=$(date +%s)
-"${DC[@]}" up -d --no-build --scale worker-cpu=2 s3 mlflow temporal prometheus worker-cpu >"$WORK/up.log" 2>&1 \
+"${DC[@]}" up -d --no-build --scale worker-cpu=2 s3 mlflow postgres temporal prometheus worker-cpu >"$WORK/up.log" 2>&1 \
   || { cat "$WORK/up.log" >&2; fail "compose up"; exit 1; }
 healthy_workers() { dk ps --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME" --filter "label=com.docker.compose.service=worker-cpu" \
   --filter health=healthy -q | wc -l; }
 for _ in $(seq 1 120); do [[ "$(healthy_workers)" -ge 2 ]] && break; sleep 2; done
-if [[ "$(healthy_workers)" -ge 2 ]]; then pass "compose up: s3, mlflow, temporal, prometheus, 2 x worker-cpu healthy ($(since $t))"
+if [[ "$(healthy_workers)" -ge 2 ]]; then pass "compose up: s3, mlflow, postgres, temporal, prometheus, 2 x worker-cpu healthy ($(since $t))"
 else "${DC[@]}" ps >&2; "${DC[@]}" logs --tail 30 worker-cpu >&2; fail "workers not healthy after 240 s"; exit 1; fi
 UP_TIME=$(since $t)
+# the Temporal server's start: from its container's start to its entrypoint's "serving" line (schemas, server,
+# namespace)
+TEMPORAL_START="$(dk logs "$("${DC[@]}" ps -q temporal)" 2>&1 | sed -n 's/.*serving on :7233.*(\([0-9]*\) s after start).*/\1 s/p' | tail -n1 || true)"
 
 # the host's featmap reaches the same services at the published ports
 export AWS_ACCESS_KEY_ID=featmap-test AWS_SECRET_ACCESS_KEY="$S3_SECRET" AWS_REGION=us-east-1 \
@@ -131,6 +138,18 @@ if [[ "${pdone:-0}" -gt 0 && "${pplanned:-0}" == "$sweep_nodes" ]]; then
   pass "Prometheus: $q = $pdone nodes done, $pplanned planned (the sweep's $sweep_nodes)"
 else fail "Prometheus has not the sweep's progress: done $pdone, planned $pplanned of $sweep_nodes ($q)"; fi
 
+# the sweep went through PostgreSQL: the server's tables, read with psql in the postgres container
+PG_CID="$("${DC[@]}" ps -q postgres)"
+psql_q() { dk exec "$PG_CID" psql -U temporal -d "$1" -tAc "$2" 2>/dev/null | tr -d ' ' || true; }
+pg_done="$(psql_q temporal_visibility "select count(*) from executions_visibility where workflow_id = '$sweep_id' and status = 2")"
+pg_runs="$(psql_q temporal_visibility "select count(*) from executions_visibility")"
+pg_execs="$(psql_q temporal "select count(*) from executions")"
+pg_hist="$(psql_q temporal "select count(*) from history_node")"
+pg_ns="$(psql_q temporal "select string_agg(name, ',' order by name) from namespaces")"
+if [[ "${pg_done:-0}" == 1 && "${pg_execs:-0}" -gt 0 && "${pg_hist:-0}" -gt 0 && ",$pg_ns," == *,default,* ]]; then
+  pass "PostgreSQL holds the sweep: $sweep_id completed in temporal_visibility.executions_visibility ($pg_runs workflow runs), temporal.executions $pg_execs rows, history_node $pg_hist, namespaces $pg_ns"
+else fail "PostgreSQL has not the sweep: completed $pg_done, executions $pg_execs, history_node $pg_hist, namespaces '$pg_ns'"; fi
+
 if [[ "${FEATMAP_DOCKER_FAULT_IT:-1}" == 1 ]]; then
   t=$(date +%s)
   # Testcontainers' reaper (ryuk) and its tiny helper image (alpine, for checks) come from no registry here:
@@ -145,5 +164,5 @@ if [[ "${FEATMAP_DOCKER_FAULT_IT:-1}" == 1 ]]; then
   else tail -n 40 "$WORK/it.log"; fail "ObjectStoreOutageIT through Testcontainers ($(since $t))"; fi
 fi
 
-echo "timings: build.sh $BUILD_TIME, compose up to healthy $UP_TIME, sweep $RUN_TIME, total $(since $T0) (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "timings: build.sh $BUILD_TIME, compose up to healthy $UP_TIME (Temporal server start ${TEMPORAL_START:-?}), sweep $RUN_TIME, total $(since $T0) (load: $(cut -d' ' -f1-3 /proc/loadavg))"
 [[ $FAILS == 0 ]] && echo "infra/docker/test.sh: PASS" || { echo "infra/docker/test.sh: FAIL ($FAILS)"; exit 1; }
