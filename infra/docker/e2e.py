@@ -3,8 +3,11 @@
   e2e.py victim DOCKER PROJECT BUCKET/PREFIX TIMEOUT
       Waits until a train node has an epoch checkpoint in the store (its index, checkpoints/train-<key>/manifest.json,
       read through the S3 API, lists an epoch) and is not committed yet (no train/<key>/manifest.json),
-      finds the worker container whose /work holds that node's scratch (the one training it), and prints
-      "<container id> <key> <epochs in the index>". Exit 1 if none within TIMEOUT seconds (or when the file
+      finds the worker container whose /work holds that node's scratch (the one training it), freezes it
+      (docker pause), checks again that the node is not committed, and kills it; prints
+      "<container id> <key> <epochs in the index>". A node committed in the meantime (at toy size the store's
+      index lags the training, so the last epochs can finish between the probe and the kill) unfreezes the
+      container and the wait goes on for another node. Exit 1 if none within TIMEOUT seconds (or when the file
       /proc/<RUN_PID> of $RUN_PID is gone: the sweep ended).
   e2e.py history DOCKER TEMPORAL_CID KEY VICTIM
       Reads every workflow's history from the Temporal container and checks the train activity of node KEY: its
@@ -69,9 +72,23 @@ def victim(docker, project, store, timeout):
         for line in probe.stdout.splitlines():
             key, epochs = line.split()
             for c in containers(docker, project, "worker-cpu"):
-                if run(docker, "exec", c, "test", "-d", f"/work/train/{key}").returncode == 0:
-                    print(c, key, epochs)
-                    return 0
+                if run(docker, "exec", c, "test", "-d", f"/work/train/{key}").returncode != 0:
+                    continue
+                if run(docker, "pause", c).returncode != 0:
+                    continue
+                again = run(docker, "exec", mlflow, "python3", "-c", STORE_PROBE, bucket, prefix.rstrip("/") + "/")
+                if key not in again.stdout.split():
+                    run(docker, "unpause", c)  # committed before it froze: not a resume test
+                    print(f"e2e: train/{key[:12]} committed before the kill; waiting for another", file=sys.stderr)
+                    break
+                # frozen, not committed: kill it (an engine that refuses to kill a paused container gets it unpaused
+                # first, a window of milliseconds)
+                if run(docker, "kill", c).returncode != 0:
+                    run(docker, "unpause", c)
+                    if run(docker, "kill", c).returncode != 0:
+                        return 1
+                print(c, key, epochs)
+                return 0
         time.sleep(0.5)
     return 1
 

@@ -86,7 +86,8 @@ found="$(RUN_PID=$RUN_PID python3 "$DOCKER_DIR/e2e.py" victim "$DOCKER" "$COMPOS
 if [[ -n "$found" ]]; then
   read -r victim key epochs <<<"$found"
   KILL_AT=$(since $t)
-  if dk kill "$victim" >/dev/null; then
+  # e2e.py froze the container, saw the node still uncommitted, and killed it
+  if [[ "$(dk inspect -f '{{.State.Running}}' "$victim" 2>/dev/null)" == false ]]; then
     pass "killed worker container ${victim:0:12} while it trained node train/${key:0:12} (store checkpoint of epoch(s) $epochs; $KILL_AT into the sweep)"
   else fail "could not kill worker container ${victim:0:12}"; fi
 else
