@@ -70,4 +70,16 @@ public final class AtomicFiles {
     public static void publish(Path tmp, Path target) throws IOException {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
+
+    /**
+     * Makes {@code target} hold {@code source}'s bytes: a hard link where the file system allows (no copy; safe because
+     * every write here replaces a file with a new one instead of changing it in place), else a copy.
+     */
+    public static void linkOrCopy(Path source, Path target) throws IOException {
+        try {
+            Files.createLink(target, source);
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING); // another file system: copy
+        }
+    }
 }

@@ -130,12 +130,8 @@ public final class StoreCheckpoints implements AutoCloseable {
         Files.createDirectories(target);
         try (Stream<Path> s = Files.list(dir)) {
             for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
-                Path t = target.resolve(f.getFileName().toString());
-                try {
-                    Files.createLink(t, f);
-                } catch (IOException | UnsupportedOperationException e) {
-                    Files.copy(f, t, StandardCopyOption.REPLACE_EXISTING); // another file system: copy
-                }
+                org.featmap.ml.AtomicFiles.linkOrCopy(
+                        f, target.resolve(f.getFileName().toString()));
             }
         }
         synchronized (lock) {

@@ -66,12 +66,7 @@ final class BestModelExport implements EpochListener {
         for (String ext : new String[] {".safetensors", ".json"}) {
             Path f = o.outputDir().resolve(base + ext);
             if (!Files.isRegularFile(f)) continue; // no checkpoint epoch reached yet
-            Path t = checkpointDir.resolve(CHECKPOINT_COPY + ext);
-            try {
-                Files.createLink(t, f);
-            } catch (IOException | UnsupportedOperationException e) {
-                Files.copy(f, t, StandardCopyOption.REPLACE_EXISTING); // another file system: copy
-            }
+            AtomicFiles.linkOrCopy(f, checkpointDir.resolve(CHECKPOINT_COPY + ext));
         }
     }
 
