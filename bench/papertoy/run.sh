@@ -37,3 +37,8 @@ t1=$(date +%s.%N)
 echo "load after: $(uptime)"
 printf "paper grid at toy size, whole command: %.1f s\n" "$(echo "$t1 - $t0" | bc -l)"
 grep -E "^time:|^nodes:|overhead" "$toy/run.txt" || tail -5 "$toy/run.txt"
+# on a persistent server, where the time between nodes went (issue #13 6d): from the sweep's recorded histories
+if [ -n "${TEMPORAL:-}" ]; then
+  python3 bench/orchestration/latency.py featmap-paper-toy- --address "$TEMPORAL" --out "$toy/histories" \
+    || echo "latency breakdown failed (needs the Temporal CLI of infra/local)"
+fi
