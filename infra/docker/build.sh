@@ -19,6 +19,7 @@
 # change, 2 s after a config change), featmap-postgres 84 s cold; a second run of the whole script 10-13 s.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 "$DOCKER_DIR/engine.sh" start
+DOCKER="$(pick_docker)"   # engine.sh may have installed Debian's docker.io just now
 MODE="${FEATMAP_DOCKER_BASES:-auto}"
 BASE_TAR="$CACHE_DIR/debian-bookworm-minbase.tar.gz"
 DEBIAN_MIRROR="${FEATMAP_DEBIAN_MIRROR:-http://deb.debian.org/debian}"

@@ -21,9 +21,11 @@ GO_TAG="$GO_VERSION-bookworm"
 export FEATMAP_VERSION MLFLOW_VERSION S3PROXY_VERSION TEMPORAL_TAG PROMETHEUS_TAG TEMPORAL_SERVER_TAG POSTGRES_TAG
 
 # The Docker CLI: one that can build with BuildKit. Docker >= 23's CLI needs the buildx plugin for it;
-# Debian's docker.io (20.10) has BuildKit built in. DOCKER overrides.
+# Debian's docker.io (20.10) has BuildKit built in. DOCKER overrides. Scripts pick again after engine.sh start:
+# on a new machine this file is sourced before engine.sh installs docker.io, when only a CLI without buildx exists.
+DOCKER_OVERRIDE="${DOCKER:-}"
 pick_docker() {
-  if [[ -n "${DOCKER:-}" ]]; then echo "$DOCKER"; return; fi
+  if [[ -n "$DOCKER_OVERRIDE" ]]; then echo "$DOCKER_OVERRIDE"; return; fi
   local c
   for c in $(type -ap docker) /usr/bin/docker; do
     [[ -x "$c" ]] || continue

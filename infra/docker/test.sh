@@ -23,6 +23,7 @@ pass() { echo "PASS  $*"; }
 fail() { echo "FAIL  $*"; FAILS=$((FAILS + 1)); }
 
 t=$(date +%s); "$DOCKER_DIR/build.sh"; BUILD_TIME=$(since $t)
+DOCKER="$(pick_docker)"   # build.sh starts the engine, installing docker.io on a new machine
 # the host's featmap (built on first use; before the stack is up so the sweep's time is the sweep's)
 ./featmap --version >/dev/null
 
