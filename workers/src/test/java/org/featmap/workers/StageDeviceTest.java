@@ -10,6 +10,8 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.featmap.activities.classify.ClassifyStages;
 import org.featmap.core.contract.Progress;
+import org.featmap.ml.classify.ClassifyCellOptions;
+import org.featmap.ml.classify.ClassifyCellStage;
 import org.featmap.ml.ComputeDevice;
 import org.featmap.ml.classify.ReconClassifyOptions;
 import org.featmap.ml.classify.ReconClassifyStage;
@@ -134,19 +136,17 @@ class StageDeviceTest {
     void classify() throws Exception {
         onlyTheGivenDevice(
                 "classify",
-                requests(() -> ClassifyStages.classifyCell(new ClassifyStages.ClassifyCell(
-                        fx.testFeatures.resolve("feat3"),
-                        fx.linear.resolve("model"),
-                        null,
-                        fx.finetune.resolve("head"),
-                        ClassifyFixture.CONVNEXT,
-                        "feat3",
-                        "mirror_h",
-                        "SYNTH",
-                        "linear",
-                        GIVEN,
-                        tmp.resolve("cl"),
-                        Progress.NONE))));
+                requests(() -> ClassifyCellStage.run(ClassifyCellOptions.of(
+                                fx.testFeatures.resolve("feat3"),
+                                fx.linear.resolve("model"),
+                                fx.finetune.resolve("head"),
+                                ClassifyFixture.CONVNEXT,
+                                "feat3",
+                                "mirror_h",
+                                "linear",
+                                GIVEN,
+                                tmp.resolve("cl"))
+                        .withDataset("SYNTH"))));
     }
 
     /** test (decoder reconstructions, feat3 cosine through the eval backbone, LPIPS) and classify_recon on its output. */
