@@ -32,7 +32,7 @@ public final class SvdMetrics {
             "top5_var",
             "top10_var");
 
-    /** The whole header of an svd_table_&lt;backbone&gt;_&lt;featK&gt;.csv: the row's keys, then {@link #METRIC_COLUMNS}. */
+    /** The header of an svd_table_&lt;backbone&gt;_&lt;featK&gt;.csv: the row's keys, then {@link #METRIC_COLUMNS}. */
     public static List<String> tableHeader() {
         List<String> h = new ArrayList<>(List.of("feat_key", "backbone", "manipulation"));
         h.addAll(METRIC_COLUMNS);
