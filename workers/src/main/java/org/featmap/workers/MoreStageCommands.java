@@ -20,7 +20,7 @@ import org.featmap.core.graph.ContentKeys;
 import org.featmap.core.graph.ExperimentGraph;
 import org.featmap.core.graph.Node;
 import org.featmap.core.graph.Planner;
-import org.featmap.core.graph.Stage;
+import org.featmap.core.stage.Stage;
 import org.featmap.core.tracking.Tracker;
 import org.featmap.ml.extract.ExtractOptions;
 import org.featmap.ml.extract.ExtractReport;
