@@ -38,9 +38,15 @@ final class ClassifyCommands {
     /** dir/name when it exists (a node's output folder was given), else dir itself; a missing dir is refused. */
     static Path sub(Path dir, String name, String option) {
         if (!Files.isDirectory(dir)) throw new IllegalArgumentException(option + " " + dir + ": no such folder");
+        return orInside(dir, name);
+    }
+
+    /** As {@link #sub} without refusing a missing dir (featmap test leaves that to the readers). */
+    static Path orInside(Path dir, String name) {
         return Files.isDirectory(dir.resolve(name)) ? dir.resolve(name) : dir;
     }
 
+    /** "3" → "feat3"; a layer name as it is. */
     static String layer(String l) {
         return l.matches("[0-9]") ? "feat" + l : l;
     }
@@ -49,6 +55,11 @@ final class ClassifyCommands {
     static Path store(Path features, String layer) {
         if (!Files.isDirectory(features))
             throw new IllegalArgumentException("--features " + features + ": no such folder");
+        return storeIn(features, layer);
+    }
+
+    /** As {@link #store} without refusing a missing folder (featmap test leaves that to the store reader). */
+    static Path storeIn(Path features, String layer) {
         Path node = features.resolve("features").resolve(layer);
         if (Files.isDirectory(node)) return node;
         return Files.isDirectory(features.resolve(layer)) ? features.resolve(layer) : features;
