@@ -244,7 +244,7 @@ final class ClassifyCommands {
             String md = mode != null
                     ? mode
                     : m.sidecar().path("apply_transform").asBoolean(false) ? type + "_" + manip : type;
-            ClassifyCellResult r = ClassifyCellStage.run(ClassifyCellOptions.of(
+            ClassifyCellOptions o = ClassifyCellOptions.of(
                             store(features, l),
                             m.dir(),
                             sub(classifier, "head", "--classifier"),
@@ -255,7 +255,8 @@ final class ClassifyCommands {
                             Device.fromName(device),
                             out)
                     .withNorm(norm)
-                    .withDataset(m.get(dataset, "dataset", "dataset")));
+                    .withDataset(m.get(dataset, "dataset", "dataset"));
+            ClassifyCellResult r = ClassifyCellStage.run(o);
             ClassificationMetrics.Row row = r.row();
             System.out.printf(
                     "%d pairs: top-1 orig %.4f, edit %.4f, mapped %.4f; agreement edit/mapped %.4f%n",

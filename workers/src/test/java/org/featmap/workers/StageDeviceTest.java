@@ -10,9 +10,9 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.featmap.activities.classify.ClassifyStages;
 import org.featmap.core.contract.Progress;
+import org.featmap.ml.ComputeDevice;
 import org.featmap.ml.classify.ClassifyCellOptions;
 import org.featmap.ml.classify.ClassifyCellStage;
-import org.featmap.ml.ComputeDevice;
 import org.featmap.ml.classify.ReconClassifyOptions;
 import org.featmap.ml.classify.ReconClassifyStage;
 import org.featmap.ml.extract.ExtractOptions;
@@ -134,19 +134,18 @@ class StageDeviceTest {
 
     @Test
     void classify() throws Exception {
-        onlyTheGivenDevice(
-                "classify",
-                requests(() -> ClassifyCellStage.run(ClassifyCellOptions.of(
-                                fx.testFeatures.resolve("feat3"),
-                                fx.linear.resolve("model"),
-                                fx.finetune.resolve("head"),
-                                ClassifyFixture.CONVNEXT,
-                                "feat3",
-                                "mirror_h",
-                                "linear",
-                                GIVEN,
-                                tmp.resolve("cl"))
-                        .withDataset("SYNTH"))));
+        ClassifyCellOptions o = ClassifyCellOptions.of(
+                        fx.testFeatures.resolve("feat3"),
+                        fx.linear.resolve("model"),
+                        fx.finetune.resolve("head"),
+                        ClassifyFixture.CONVNEXT,
+                        "feat3",
+                        "mirror_h",
+                        "linear",
+                        GIVEN,
+                        tmp.resolve("cl"))
+                .withDataset("SYNTH");
+        onlyTheGivenDevice("classify", requests(() -> ClassifyCellStage.run(o)));
     }
 
     /** test (decoder reconstructions, feat3 cosine through the eval backbone, LPIPS) and classify_recon on its output. */

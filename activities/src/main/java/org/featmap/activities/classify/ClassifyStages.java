@@ -165,7 +165,7 @@ public final class ClassifyStages {
     public static void classify(StageContext ctx) throws Exception {
         String layer = ctx.str("layer");
         Path norm = FeatureInputs.normFile(ctx);
-        ClassifyCellResult res = ClassifyCellStage.run(ClassifyCellOptions.of(
+        ClassifyCellOptions o = ClassifyCellOptions.of(
                         FeatureInputs.layerStore(
                                 ctx, layer, org.featmap.ml.normstats.NormStatsStage.RESIZED, ctx.str("manipulation")),
                         ctx.inputDir("model").resolve("model"),
@@ -178,7 +178,8 @@ public final class ClassifyStages {
                         ctx.outDir())
                 .withNorm(norm)
                 .withDataset(ctx.str("dataset"))
-                .withProgress(ctx.progress()));
+                .withProgress(ctx.progress());
+        ClassifyCellResult res = ClassifyCellStage.run(o);
         ClassificationMetrics.Row row = res.row();
         ctx.summary("pairs", res.pairs());
         ctx.summary("acc_orig_top1", row.accOrigTop1());
