@@ -25,7 +25,7 @@ from .store import MANIFEST, LocalStore, NodeManifest, _SEGMENT
 LOG = logging.getLogger(__name__)
 
 QWEN_DIR = "qwen_gs_1_infsteps_10"  # GenerativeEditImport.QWEN_DIR (spec §1.5)
-EDIT_CODE_VERSION = 1  # Stage.EDIT's code version (core/.../graph/Stage.java): same node, same manifest
+EDIT_CODE_VERSION = 1  # Stage.EDIT's code version (core/.../stage/Stage.java): same node, same manifest
 RESIZED = "resized"
 NEGATIVE_PROMPT = " "  # a single space (spec §2.7)
 BAD_INPUT = "org.featmap.core.contract.BadInputException"  # in the Java workflow's do-not-retry list

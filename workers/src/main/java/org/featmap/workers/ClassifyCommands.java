@@ -17,13 +17,17 @@ import org.featmap.core.contract.Progress;
 import org.featmap.ml.analysis.ClassificationMetrics;
 import org.featmap.ml.analysis.LinearCell;
 import org.featmap.ml.analysis.SvdMetrics;
+import org.featmap.ml.classify.ClassifyCellOptions;
+import org.featmap.ml.classify.ClassifyCellResult;
+import org.featmap.ml.classify.ClassifyCellStage;
 import org.featmap.ml.classify.FinetuneResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Stage commands of classification (S6–S8) and the linear-map analyses (S10, S11): each calls the
- * static run of the node's handler ({@link ClassifyStages}, {@link AnalysisStages}) on plain paths.
+ * Stage commands of classification (S6–S8) and the linear-map analyses (S10, S11): each calls, on plain paths, the
+ * code its node calls: the adapter's plain-path run ({@link ClassifyStages}, {@link AnalysisStages}) or the ml stage
+ * itself ({@link ClassifyCellStage}) where the command picks the device.
  * Folder options take either a node's output folder or the folder inside it, as {@code featmap test}.
  */
 final class ClassifyCommands {
@@ -34,9 +38,15 @@ final class ClassifyCommands {
     /** dir/name when it exists (a node's output folder was given), else dir itself; a missing dir is refused. */
     static Path sub(Path dir, String name, String option) {
         if (!Files.isDirectory(dir)) throw new IllegalArgumentException(option + " " + dir + ": no such folder");
+        return orInside(dir, name);
+    }
+
+    /** As {@link #sub} without refusing a missing dir (featmap test leaves that to the readers). */
+    static Path orInside(Path dir, String name) {
         return Files.isDirectory(dir.resolve(name)) ? dir.resolve(name) : dir;
     }
 
+    /** "3" → "feat3"; a layer name as it is. */
     static String layer(String l) {
         return l.matches("[0-9]") ? "feat" + l : l;
     }
@@ -45,6 +55,11 @@ final class ClassifyCommands {
     static Path store(Path features, String layer) {
         if (!Files.isDirectory(features))
             throw new IllegalArgumentException("--features " + features + ": no such folder");
+        return storeIn(features, layer);
+    }
+
+    /** As {@link #store} without refusing a missing folder (featmap test leaves that to the store reader). */
+    static Path storeIn(Path features, String layer) {
         Path node = features.resolve("features").resolve(layer);
         if (Files.isDirectory(node)) return node;
         return Files.isDirectory(features.resolve(layer)) ? features.resolve(layer) : features;
@@ -229,19 +244,19 @@ final class ClassifyCommands {
             String md = mode != null
                     ? mode
                     : m.sidecar().path("apply_transform").asBoolean(false) ? type + "_" + manip : type;
-            ClassifyStages.ClassifyCellResult r = ClassifyStages.classifyCell(new ClassifyStages.ClassifyCell(
-                    store(features, l),
-                    m.dir(),
-                    norm,
-                    sub(classifier, "head", "--classifier"),
-                    backbone,
-                    l,
-                    manip,
-                    m.get(dataset, "dataset", "dataset"),
-                    md,
-                    Device.fromName(device),
-                    out,
-                    Progress.NONE));
+            ClassifyCellOptions o = ClassifyCellOptions.of(
+                            store(features, l),
+                            m.dir(),
+                            sub(classifier, "head", "--classifier"),
+                            backbone,
+                            l,
+                            manip,
+                            md,
+                            Device.fromName(device),
+                            out)
+                    .withNorm(norm)
+                    .withDataset(m.get(dataset, "dataset", "dataset"));
+            ClassifyCellResult r = ClassifyCellStage.run(o);
             ClassificationMetrics.Row row = r.row();
             System.out.printf(
                     "%d pairs: top-1 orig %.4f, edit %.4f, mapped %.4f; agreement edit/mapped %.4f%n",

@@ -8,7 +8,7 @@ import org.featmap.activities.store.Stores;
 import org.featmap.core.config.SweepConfig;
 import org.featmap.core.graph.ExperimentGraph;
 import org.featmap.core.graph.Node;
-import org.featmap.core.graph.Stage;
+import org.featmap.core.stage.Stage;
 import org.featmap.core.store.ArtifactStore;
 import org.featmap.core.store.NodeManifest;
 

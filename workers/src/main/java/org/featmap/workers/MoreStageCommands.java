@@ -20,7 +20,7 @@ import org.featmap.core.graph.ContentKeys;
 import org.featmap.core.graph.ExperimentGraph;
 import org.featmap.core.graph.Node;
 import org.featmap.core.graph.Planner;
-import org.featmap.core.graph.Stage;
+import org.featmap.core.stage.Stage;
 import org.featmap.core.tracking.Tracker;
 import org.featmap.ml.extract.ExtractOptions;
 import org.featmap.ml.extract.ExtractReport;
@@ -651,13 +651,12 @@ final class MoreStageCommands {
 
         @Override
         public Integer call() throws Exception {
-            String l = layer.matches("[0-9]") ? "feat" + layer : layer;
+            // the folder conventions of the other stage commands; the work is TestStage.run, as the test node's
+            String l = ClassifyCommands.layer(layer);
             boolean spatial = model.equals("spatial_only");
-            Path modelDir = spatial ? null : sub(Path.of(model), "model");
-            // an extract node's folder (features/<layer>), an extract --out folder (<layer>), or the store itself
-            Path store = Files.isDirectory(features.resolve("features").resolve(l))
-                    ? features.resolve("features").resolve(l)
-                    : Files.isDirectory(features.resolve(l)) ? features.resolve(l) : features;
+            Path modelDir = spatial ? null : ClassifyCommands.orInside(Path.of(model), "model");
+            Path store = ClassifyCommands.storeIn(features, l);
+            Path dec = decoder == null ? null : ClassifyCommands.orInside(decoder, "decoder");
             String m = mode != null ? mode : spatial ? "spatial_only_" + manipulation : "mapped";
             TestOptions o = TestOptions.of(
                             m,
@@ -665,23 +664,18 @@ final class MoreStageCommands {
                             l,
                             manipulation,
                             store,
-                            sub(images, "augmented_test"),
+                            ClassifyCommands.orInside(images, "augmented_test"),
                             Device.fromName(device),
                             out)
                     .withSubsetSize(subsetSize)
                     .withModel(modelDir, norm)
-                    .withReconstructor(decoder == null ? null : sub(decoder, "decoder"), featinv, backbone)
+                    .withReconstructor(dec, featinv, backbone)
                     .withEvalModels(evalBackbone, lpips)
                     .withBatchSize(batchSize);
             TestResult r = TestStage.run(o, Progress.NONE);
             r.summary().forEach((k, v) -> System.out.println(k + ": " + v));
             System.out.println("results in " + out);
             return 0;
-        }
-
-        /** dir/name when it exists (a node's output folder was given), else dir itself. */
-        private static Path sub(Path dir, String name) {
-            return Files.isDirectory(dir.resolve(name)) ? dir.resolve(name) : dir;
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import org.featmap.activities.stage.Handlers;
+import org.featmap.activities.handlers.Handlers;
 import org.featmap.core.config.ConfigLoader;
 import org.featmap.core.config.ConfigLocator;
 import org.featmap.core.config.SweepConfig;

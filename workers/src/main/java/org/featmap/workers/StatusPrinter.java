@@ -12,7 +12,7 @@ final class StatusPrinter {
         java.util.List<Map.Entry<String, SweepStatus.StageCount>> l =
                 new java.util.ArrayList<>(s.stages().entrySet());
         l.sort(java.util.Comparator.comparingInt(
-                e -> org.featmap.core.graph.Stage.of(e.getKey()).ordinal()));
+                e -> org.featmap.core.stage.Stage.of(e.getKey()).ordinal()));
         return l;
     }
 

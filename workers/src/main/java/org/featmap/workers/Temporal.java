@@ -12,7 +12,7 @@ import io.temporal.worker.WorkerOptions;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Map;
-import org.featmap.activities.stage.Handlers;
+import org.featmap.activities.handlers.Handlers;
 import org.featmap.activities.stage.StageActivitiesImpl;
 import org.featmap.activities.stage.SweepActivitiesImpl;
 import org.featmap.core.tracking.Tracker;

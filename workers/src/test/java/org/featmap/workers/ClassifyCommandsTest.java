@@ -8,10 +8,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.featmap.activities.analysis.AnalysisStages;
-import org.featmap.activities.classify.ClassifyStages;
 import org.featmap.core.contract.Progress;
 import org.featmap.ml.analysis.ClassificationMetrics;
 import org.featmap.ml.analysis.LinearCell;
+import org.featmap.ml.classify.ClassifyCellOptions;
+import org.featmap.ml.classify.ClassifyCellResult;
+import org.featmap.ml.classify.ClassifyCellStage;
 import org.featmap.ml.classify.HeadFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,19 +82,18 @@ class ClassifyCommandsTest {
                 "--out",
                 cmd.toString());
         assertEquals(0, r.rc(), r.err());
-        ClassifyStages.ClassifyCellResult n = ClassifyStages.classifyCell(new ClassifyStages.ClassifyCell(
-                fx.testFeatures.resolve("feat3"),
-                fx.linear.resolve("model"),
-                null,
-                fx.finetune.resolve("head"),
-                ClassifyFixture.CONVNEXT,
-                "feat3",
-                "mirror_h",
-                "SYNTH",
-                "linear",
-                Device.cpu(),
-                node,
-                Progress.NONE));
+        ClassifyCellOptions o = ClassifyCellOptions.of(
+                        fx.testFeatures.resolve("feat3"),
+                        fx.linear.resolve("model"),
+                        fx.finetune.resolve("head"),
+                        ClassifyFixture.CONVNEXT,
+                        "feat3",
+                        "mirror_h",
+                        "linear",
+                        Device.cpu(),
+                        node)
+                .withDataset("SYNTH");
+        ClassifyCellResult n = ClassifyCellStage.run(o);
         assertEquals(6, n.pairs(), "3 classes × 2 test ids");
         List<String> csv = Files.readAllLines(cmd.resolve("metrics.csv"));
         assertEquals(String.join(",", ClassificationMetrics.CSV_COLUMNS), csv.get(0));

@@ -111,7 +111,7 @@ class ConfigKeysReadTest {
                 "\"workers\", im.workers()",
                 IMG,
                 "ctx.integer(\"workers\")",
-                "core/src/main/java/org/featmap/core/graph/Stage.java",
+                "core/src/main/java/org/featmap/core/stage/Stage.java",
                 "case MANIPULATE -> java.util.Set.of(\"workers\")");
         reads(
                 "Features.batchSize",
@@ -119,7 +119,7 @@ class ConfigKeysReadTest {
                 "\"batch_size\", f.batchSize()",
                 EXTRACT,
                 "ctx.integer(\"batch_size\")",
-                "core/src/main/java/org/featmap/core/graph/Stage.java",
+                "core/src/main/java/org/featmap/core/stage/Stage.java",
                 "case EXTRACT -> java.util.Set.of(\"batch_size\")");
         reads(
                 "Images.manipulations",

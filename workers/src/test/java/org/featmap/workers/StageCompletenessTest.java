@@ -8,13 +8,13 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.featmap.activities.stage.Handlers;
+import org.featmap.activities.handlers.Handlers;
 import org.featmap.core.config.ConfigLoader;
 import org.featmap.core.config.EnvExpander;
 import org.featmap.core.graph.ExperimentGraph;
 import org.featmap.core.graph.Node;
 import org.featmap.core.graph.Planner;
-import org.featmap.core.graph.Stage;
+import org.featmap.core.stage.Stage;
 import org.junit.jupiter.api.Test;
 
 /**

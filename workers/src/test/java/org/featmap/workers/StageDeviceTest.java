@@ -11,6 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.featmap.activities.classify.ClassifyStages;
 import org.featmap.core.contract.Progress;
 import org.featmap.ml.ComputeDevice;
+import org.featmap.ml.classify.ClassifyCellOptions;
+import org.featmap.ml.classify.ClassifyCellStage;
 import org.featmap.ml.classify.ReconClassifyOptions;
 import org.featmap.ml.classify.ReconClassifyStage;
 import org.featmap.ml.extract.ExtractOptions;
@@ -132,21 +134,18 @@ class StageDeviceTest {
 
     @Test
     void classify() throws Exception {
-        onlyTheGivenDevice(
-                "classify",
-                requests(() -> ClassifyStages.classifyCell(new ClassifyStages.ClassifyCell(
+        ClassifyCellOptions o = ClassifyCellOptions.of(
                         fx.testFeatures.resolve("feat3"),
                         fx.linear.resolve("model"),
-                        null,
                         fx.finetune.resolve("head"),
                         ClassifyFixture.CONVNEXT,
                         "feat3",
                         "mirror_h",
-                        "SYNTH",
                         "linear",
                         GIVEN,
-                        tmp.resolve("cl"),
-                        Progress.NONE))));
+                        tmp.resolve("cl"))
+                .withDataset("SYNTH");
+        onlyTheGivenDevice("classify", requests(() -> ClassifyCellStage.run(o)));
     }
 
     /** test (decoder reconstructions, feat3 cosine through the eval backbone, LPIPS) and classify_recon on its output. */

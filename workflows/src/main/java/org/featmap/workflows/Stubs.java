@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.featmap.core.contract.NodeResult;
 import org.featmap.core.contract.NodeTask;
-import org.featmap.core.graph.Stage;
+import org.featmap.core.stage.Stage;
 
 /**
  * Activity stubs per stage: queue, timeouts and the retry policy (retry only what retrying can fix). A node's

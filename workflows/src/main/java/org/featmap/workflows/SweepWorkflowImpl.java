@@ -26,7 +26,7 @@ import org.featmap.core.graph.ContentKeys;
 import org.featmap.core.graph.ExperimentGraph;
 import org.featmap.core.graph.Node;
 import org.featmap.core.graph.Planner;
-import org.featmap.core.graph.Stage;
+import org.featmap.core.stage.Stage;
 
 public class SweepWorkflowImpl implements SweepWorkflow {
     /**

@@ -103,7 +103,7 @@ class RecordingActivities implements SweepActivities {
     public org.featmap.core.store.ArtifactRef publishReportInputs(org.featmap.core.contract.SweepRequest request) {
         var g = org.featmap.core.graph.Planner.plan(request.config(), request.fingerprints());
         var byId = g.byId();
-        var report = g.ofStage(org.featmap.core.graph.Stage.REPORT).get(0);
+        var report = g.ofStage(org.featmap.core.stage.Stage.REPORT).get(0);
         List<NodeTask.InputRef> ins = new ArrayList<>();
         for (var in : report.inputs()) {
             var dep = byId.get(in.nodeId());

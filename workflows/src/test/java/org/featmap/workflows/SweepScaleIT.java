@@ -24,7 +24,7 @@ import org.featmap.core.contract.SweepRequest;
 import org.featmap.core.contract.SweepStatus;
 import org.featmap.core.graph.ExperimentGraph;
 import org.featmap.core.graph.Planner;
-import org.featmap.core.graph.Stage;
+import org.featmap.core.stage.Stage;
 import org.junit.jupiter.api.Test;
 
 /**

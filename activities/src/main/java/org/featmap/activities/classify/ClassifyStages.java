@@ -1,16 +1,12 @@
 package org.featmap.activities.classify;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Stream;
 import org.featmap.activities.stage.CellMode;
 import org.featmap.activities.stage.FeatureInputs;
@@ -19,22 +15,15 @@ import org.featmap.activities.stage.WorkerDevice;
 import org.featmap.core.contract.BadInputException;
 import org.featmap.core.contract.Progress;
 import org.featmap.ml.analysis.ClassificationMetrics;
-import org.featmap.ml.classify.ClassifierTail;
-import org.featmap.ml.classify.ClassifyOptions;
-import org.featmap.ml.classify.ClassifyResult;
-import org.featmap.ml.classify.ClassifyStage;
+import org.featmap.ml.classify.ClassifyCellOptions;
+import org.featmap.ml.classify.ClassifyCellResult;
+import org.featmap.ml.classify.ClassifyCellStage;
 import org.featmap.ml.classify.FinetuneOptions;
 import org.featmap.ml.classify.FinetuneResult;
 import org.featmap.ml.classify.FinetuneStage;
-import org.featmap.ml.classify.ProbabilityFile;
 import org.featmap.ml.classify.ReconClassifyOptions;
 import org.featmap.ml.classify.ReconClassifyResult;
 import org.featmap.ml.classify.ReconClassifyStage;
-import org.featmap.ml.features.FeatureStoreReader;
-import org.featmap.ml.mapping.TrainedMapping;
-import org.featmap.ml.normstats.NormStats;
-import org.featmap.ml.normstats.NormStatsFile;
-import org.featmap.ml.report.CsvTable;
 
 /** Adapters of classifier fine-tuning (S6) and feature classification + metrics (S7, S8). */
 public final class ClassifyStages {
@@ -170,88 +159,27 @@ public final class ClassifyStages {
     }
 
     /**
-     * One cell's feature classification on plain paths: the code path of both the classify node and
-     * {@code featmap classify}.
-     *
-     * @param features the test feature store of the layer
-     * @param model a trained model folder (TrainedMapping)
-     * @param norm norm.json of a normalised layer, or null
-     * @param head the fine-tuned head folder (finetune node's head/)
-     * @param export the classifier's backbone export (its stages after the layer form the tail)
-     * @param mode the mapped set's name (§8.2)
+     * classify: orig / edit / mapped probabilities of one cell's test pairs and their §8.3 metrics, computed by
+     * {@link ClassifyCellStage#run} (shared with {@code featmap classify}).
      */
-    public record ClassifyCell(
-            Path features,
-            Path model,
-            Path norm,
-            Path head,
-            Path export,
-            String layer,
-            String manipulation,
-            String dataset,
-            String mode,
-            Device device,
-            Path out,
-            Progress progress) {}
-
-    /** What one classification cell measured: the pairs classified and the §8.3 row (also in metrics.csv). */
-    public record ClassifyCellResult(int pairs, ClassificationMetrics.Row row) {}
-
-    public static ClassifyCellResult classifyCell(ClassifyCell o) throws Exception {
-        NormStats ns = o.norm() == null ? null : NormStatsFile.read(o.norm());
-        Files.createDirectories(o.out());
-        try (FeatureStoreReader store = FeatureStoreReader.open(o.features());
-                NDManager manager = org.featmap.ml.ComputeDevice.manager(o.device());
-                TrainedMapping mapping = TrainedMapping.load(o.model(), manager);
-                ClassifierTail tail = ClassifierTail.open(o.export(), o.head(), o.layer(), o.device())) {
-            int c = store.channels(), h = store.height(), w = store.width();
-            int mc = mapping.sidecar().path("channels").asInt(c);
-            if (mc != c)
-                throw new BadInputException(o.model() + ": the model maps " + mc + " channels, the feature store "
-                        + store.dir() + " has " + c + " (" + store.layer() + ")");
-            if (ns != null && ns.mean().length != c)
-                throw new BadInputException(
-                        o.norm() + ": statistics of " + ns.mean().length + " channels, the feature store has " + c);
-            Function<NDArray, NDArray> mapper = x -> {
-                int b = (int) x.getShape().get(0);
-                float[] y = mapping.apply(x.toFloatArray(), b, c, h, w, ns);
-                return org.featmap.ml.Tensors.owned(x.getManager(), y, new Shape(b, c, h, w));
-            };
-            ClassifyResult r;
-            try {
-                r = ClassifyStage.run(new ClassifyOptions(
-                        store, o.manipulation(), tail, mapper, o.mode(), o.dataset(), o.out(), 32, o.progress()));
-            } catch (IllegalArgumentException e) {
-                throw new BadInputException(e.getMessage(), e);
-            }
-            ProbabilityFile.Probs po = ProbabilityFile.read(r.files().get("orig"));
-            ProbabilityFile.Probs pe = ProbabilityFile.read(r.files().get("edit"));
-            ProbabilityFile.Probs pm = ProbabilityFile.read(r.files().get("mapped"));
-            ClassificationMetrics.Row row = ClassificationMetrics.compute(
-                    probs(po), probs(pe), probs(pm), o.mode(), o.manipulation(), o.layer(), o.dataset());
-            CsvTable.write(o.out().resolve("metrics.csv"), ClassificationMetrics.CSV_COLUMNS, List.of(row.csvValues()));
-            return new ClassifyCellResult(r.pairs(), row);
-        }
-    }
-
-    /** classify: orig / edit / mapped probabilities of one cell's test pairs and their §8.3 metrics. */
     public static void classify(StageContext ctx) throws Exception {
         String layer = ctx.str("layer");
         Path norm = FeatureInputs.normFile(ctx);
-        ClassifyCellResult res = classifyCell(new ClassifyCell(
-                FeatureInputs.layerStore(
-                        ctx, layer, org.featmap.ml.normstats.NormStatsStage.RESIZED, ctx.str("manipulation")),
-                ctx.inputDir("model").resolve("model"),
-                norm,
-                ctx.inputDir("classifier").resolve("head"),
-                Path.of(ctx.str("export")),
-                layer,
-                ctx.str("manipulation"),
-                ctx.str("dataset"),
-                mode(ctx),
-                WorkerDevice.device(),
-                ctx.outDir(),
-                ctx.progress()));
+        ClassifyCellOptions o = ClassifyCellOptions.of(
+                        FeatureInputs.layerStore(
+                                ctx, layer, org.featmap.ml.normstats.NormStatsStage.RESIZED, ctx.str("manipulation")),
+                        ctx.inputDir("model").resolve("model"),
+                        ctx.inputDir("classifier").resolve("head"),
+                        Path.of(ctx.str("export")),
+                        layer,
+                        ctx.str("manipulation"),
+                        mode(ctx),
+                        WorkerDevice.device(),
+                        ctx.outDir())
+                .withNorm(norm)
+                .withDataset(ctx.str("dataset"))
+                .withProgress(ctx.progress());
+        ClassifyCellResult res = ClassifyCellStage.run(o);
         ClassificationMetrics.Row row = res.row();
         ctx.summary("pairs", res.pairs());
         ctx.summary("acc_orig_top1", row.accOrigTop1());
@@ -263,7 +191,7 @@ public final class ClassifyStages {
         ctx.metric("acc_mapped_top1", row.accMappedTop1(), 0);
         ctx.metric("top1_agreement_edit_mapped", row.top1AgreementEditMapped(), 0);
         ctx.flushMetrics();
-        ctx.tracker().logArtifact(ctx.trackingRun(), null, ctx.outDir().resolve("metrics.csv"));
+        ctx.tracker().logArtifact(ctx.trackingRun(), null, res.metricsCsv());
     }
 
     /**
@@ -304,9 +232,5 @@ public final class ClassifyStages {
         String run = ctx.trackingRun();
         ctx.tracker().logArtifact(run, null, ctx.outDir().resolve(ReconClassifyStage.METRICS_CSV));
         ctx.tracker().logArtifact(run, null, ctx.outDir().resolve(ReconClassifyStage.RESULTS_CSV));
-    }
-
-    static ClassificationMetrics.Probs probs(ProbabilityFile.Probs p) {
-        return new ClassificationMetrics.Probs(p.probs(), p.targets(), p.numClasses());
     }
 }

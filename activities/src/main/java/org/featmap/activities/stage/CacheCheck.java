@@ -10,7 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.featmap.core.contract.Progress;
-import org.featmap.core.graph.Stage;
+import org.featmap.core.stage.Stage;
 import org.featmap.core.store.ArtifactRef;
 import org.featmap.core.store.ArtifactStore;
 import org.featmap.core.store.NodeManifest;

@@ -15,7 +15,7 @@ import org.featmap.activities.tracking.NodeRuns;
 import org.featmap.core.contract.NodeResult;
 import org.featmap.core.contract.NodeTask;
 import org.featmap.core.contract.Progress;
-import org.featmap.core.graph.Stage;
+import org.featmap.core.stage.Stage;
 import org.featmap.core.store.ArtifactRef;
 import org.featmap.core.store.ArtifactStore;
 import org.featmap.core.store.NodeManifest;

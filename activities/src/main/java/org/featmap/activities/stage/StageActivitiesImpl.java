@@ -19,10 +19,11 @@ import org.featmap.core.tracking.Tracker;
 
 /**
  * The activity adapter of every stage: one {@link DynamicActivity} that answers each stage's activity type
- * ({@link org.featmap.core.graph.Stage#activityType()}, its id) with the same thin path (cache check, compute
+ * ({@link org.featmap.core.stage.Stage#activityType()}, its id) with the same thin path (cache check, compute
  * through the stage's {@link StageHandler}, publish, commit), with heartbeats carrying progress and the last
- * checkpoint so a retried attempt resumes. A new stage needs no method here, only its handler in {@link
- * Handlers}. Registered beside {@link SweepActivitiesImpl}, whose typed methods take precedence over it.
+ * checkpoint so a retried attempt resumes. A new stage needs no method here, only its handler in
+ * {@code org.featmap.activities.handlers.Handlers}. Registered beside {@link SweepActivitiesImpl}, whose typed
+ * methods take precedence over it.
  */
 public final class StageActivitiesImpl implements DynamicActivity {
     private final Map<String, StageHandler> handlers;

@@ -32,7 +32,7 @@ import org.featmap.core.graph.ExperimentGraph;
 import org.featmap.core.graph.Node;
 import org.featmap.core.graph.PlanSummary;
 import org.featmap.core.graph.Planner;
-import org.featmap.core.graph.Stage;
+import org.featmap.core.stage.Stage;
 import org.featmap.core.store.ArtifactRef;
 import org.featmap.core.store.ArtifactStore;
 import org.featmap.core.store.NodeManifest;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.featmap.activities.store.LocalArtifactStore;
-import org.featmap.core.graph.Stage;
+import org.featmap.core.stage.Stage;
 import org.featmap.core.store.ArtifactRef;
 import org.featmap.core.store.NodeManifest;
 import org.featmap.core.store.Sha256;

@@ -14,7 +14,7 @@ import org.featmap.core.graph.ContentKeys;
 import org.featmap.core.graph.ExperimentGraph;
 import org.featmap.core.graph.Node;
 import org.featmap.core.graph.Planner;
-import org.featmap.core.graph.Stage;
+import org.featmap.core.stage.Stage;
 import org.featmap.core.store.ArtifactRef;
 import org.featmap.core.store.ArtifactStore;
 import org.junit.jupiter.api.Test;

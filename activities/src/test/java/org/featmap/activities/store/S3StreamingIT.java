@@ -154,7 +154,7 @@ class S3StreamingIT {
             NodeManifest m = new NodeManifest(
                     "extract",
                     KEY,
-                    org.featmap.core.graph.Stage.EXTRACT.codeVersion(),
+                    org.featmap.core.stage.Stage.EXTRACT.codeVersion(),
                     java.util.Map.of("features/feat0/part-00000.arrow", ref[0]),
                     java.util.Map.of(),
                     List.of(),
@@ -219,7 +219,7 @@ class S3StreamingIT {
             s.commit(new NodeManifest(
                     "extract",
                     KEY,
-                    org.featmap.core.graph.Stage.EXTRACT.codeVersion(),
+                    org.featmap.core.stage.Stage.EXTRACT.codeVersion(),
                     java.util.Map.of("features/feat1/part-00000.arrow", ref),
                     java.util.Map.of(),
                     List.of(),

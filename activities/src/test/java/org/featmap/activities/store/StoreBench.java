@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.featmap.activities.stage.SweepActivitiesImpl;
 import org.featmap.core.contract.Progress;
-import org.featmap.core.graph.Stage;
+import org.featmap.core.stage.Stage;
 import org.featmap.core.store.ArtifactRef;
 import org.featmap.core.store.NodeManifest;
 import org.featmap.core.store.Sha256;

@@ -13,7 +13,7 @@ import org.featmap.core.contract.NodeTask;
 import org.featmap.core.graph.ContentKeys;
 import org.featmap.core.graph.Node;
 import org.featmap.core.graph.Planner;
-import org.featmap.core.graph.Stage;
+import org.featmap.core.stage.Stage;
 import org.featmap.core.tracking.Tracker;
 import org.junit.jupiter.api.Test;
 

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.featmap.core.config.SweepConfig.*;
-import org.featmap.core.graph.Stage;
+import org.featmap.core.stage.Stage;
 
 /**
  * Reads a sweep YAML into a validated {@link SweepConfig}. Every problem is a {@link

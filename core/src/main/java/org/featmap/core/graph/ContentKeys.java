@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.List;
 import java.util.Map;
+import org.featmap.core.stage.Stage;
 import org.featmap.core.store.Sha256;
 
 /** Canonical JSON and the content key rule of ARCHITECTURE "Content keys". */

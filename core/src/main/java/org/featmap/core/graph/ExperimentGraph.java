@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.featmap.core.stage.Stage;
 
 /** The planned graph: nodes in a topological order (every node after its inputs). */
 public record ExperimentGraph(List<Node> nodes) {

@@ -3,6 +3,7 @@ package org.featmap.core.graph;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.featmap.core.stage.Stage;
 
 /**
  * One node of the experiment graph.

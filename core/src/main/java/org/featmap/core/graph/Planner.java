@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import org.featmap.core.config.SweepConfig;
 import org.featmap.core.config.SweepConfig.*;
 import org.featmap.core.config.Vocabulary;
+import org.featmap.core.stage.Stage;
 
 /**
  * Config → experiment graph (spec §0, §10). Pure and deterministic: the same config and

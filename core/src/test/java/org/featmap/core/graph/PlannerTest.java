@@ -10,6 +10,7 @@ import java.util.Set;
 import org.featmap.core.config.ConfigLoader;
 import org.featmap.core.config.EnvExpander;
 import org.featmap.core.config.SweepConfig;
+import org.featmap.core.stage.Stage;
 import org.junit.jupiter.api.Test;
 
 class PlannerTest {

@@ -1,5 +1,6 @@
 package org.featmap.ml.analysis;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +31,13 @@ public final class SvdMetrics {
             "top1_var",
             "top5_var",
             "top10_var");
+
+    /** The header of an svd_table_&lt;backbone&gt;_&lt;featK&gt;.csv: the row's keys, then {@link #METRIC_COLUMNS}. */
+    public static List<String> tableHeader() {
+        List<String> h = new ArrayList<>(List.of("feat_key", "backbone", "manipulation"));
+        h.addAll(METRIC_COLUMNS);
+        return h;
+    }
 
     public record Result(
             int rank,

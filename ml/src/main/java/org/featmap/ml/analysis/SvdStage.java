@@ -31,8 +31,7 @@ public final class SvdStage {
             SvdMetrics.Result r = SvdMetrics.of(s);
             String key = cell.dataset() + "_" + cell.backbone() + "_" + cell.group() + "_" + cell.manipulation()
                     + "_linear_" + cell.layer();
-            List<String> header = new ArrayList<>(List.of("feat_key", "backbone", "manipulation"));
-            header.addAll(SvdMetrics.METRIC_COLUMNS);
+            List<String> header = SvdMetrics.tableHeader();
             List<String> row = new ArrayList<>(List.of(cell.layer(), cell.backbone(), key));
             row.addAll(r.csvValues());
             Path metrics = out.resolve(METRICS_CSV);

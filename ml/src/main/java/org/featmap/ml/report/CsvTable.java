@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,13 +30,6 @@ public final class CsvTable {
             }
         }
         return file;
-    }
-
-    /** svd_table_<backbone>_<featK>.csv rows need these leading columns before SvdMetrics.METRIC_COLUMNS. */
-    public static List<String> svdTableHeader() {
-        List<String> h = new ArrayList<>(List.of("feat_key", "backbone", "manipulation"));
-        h.addAll(org.featmap.ml.analysis.SvdMetrics.METRIC_COLUMNS);
-        return h;
     }
 
     static String line(List<String> cells) {

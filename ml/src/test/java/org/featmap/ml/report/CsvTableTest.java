@@ -27,7 +27,7 @@ class CsvTableTest {
         List<String> row =
                 new ArrayList<>(List.of("feat3", "convnext", "STANFORD_CARS_convnext_direct_grayscale_linear_feat3"));
         row.addAll(SvdMetrics.of(new double[] {3, 2, 1}).csvValues());
-        Path f = CsvTable.write(dir.resolve("svd.csv"), CsvTable.svdTableHeader(), List.of(row));
+        Path f = CsvTable.write(dir.resolve("svd.csv"), SvdMetrics.tableHeader(), List.of(row));
         List<String> lines = Files.readAllLines(f);
         assertEquals(
                 "feat_key,backbone,manipulation,rank,spectral_norm,frobenius_norm,rmse_from_one,near_one_pct,"

@@ -31,7 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.featmap.activities.stage.Handlers;
+import org.featmap.activities.handlers.Handlers;
 import org.featmap.activities.stage.NodeRunner;
 import org.featmap.activities.stage.StageActivitiesImpl;
 import org.featmap.activities.stage.StageHandler;

@@ -1,7 +1,8 @@
-package org.featmap.activities.stage;
+package org.featmap.activities.handlers;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.featmap.activities.stage.StageHandler;
 
 /** The stage handlers this build has. A stage missing here is refused by 'featmap run' up front. */
 public final class Handlers {

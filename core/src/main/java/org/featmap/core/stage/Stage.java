@@ -1,4 +1,4 @@
-package org.featmap.core.graph;
+package org.featmap.core.stage;
 
 import java.util.Locale;
 
@@ -9,7 +9,8 @@ import java.util.Locale;
  *
  * <p>This is where a stage is declared (issue #17): its id (also its activity type and store folder), code
  * version, default pool and how it reaches the report. Besides this constant, a stage needs a planner rule
- * ({@link Planner}), a handler registered in activities' {@code Handlers} and its adapter/compute; nothing in the
+ * ({@code org.featmap.core.graph.Planner}), a handler registered in activities' {@code Handlers} and its
+ * adapter/compute; nothing in the
  * workflows or the workers names a stage.
  */
 public enum Stage {
