@@ -44,10 +44,15 @@ public final class Geometry {
 
     /** out[y][x] = in[x][W-1-y]. */
     public static RgbImage rotate90(RgbImage img) {
+        return rotate90(img, new byte[img.rgb().length]);
+    }
+
+    /** {@link #rotate90(RgbImage)} into {@code out} (every byte written; e.g. from {@link PixelBuffers}). */
+    public static RgbImage rotate90(RgbImage img, byte[] out) {
         requireSquare(img, "rotation_90");
         int n = img.width(), stride = n * 3;
         byte[] in = img.rgb();
-        byte[] out = new byte[in.length];
+        checkOut(in, out);
         // output column x = input row x, read right to left; column n-1 (whose spare byte would hit the next row's
         // first pixel, already written) byte-wise — it also holds the one source pixel with no 4th byte
         for (int x = 0; x < n - 1; x++) {
@@ -60,20 +65,30 @@ public final class Geometry {
 
     /** out[y][x] = in[H-1-y][W-1-x]: output row y is input row H-1-y reversed, row by row like {@link #mirrorH}. */
     public static RgbImage rotate180(RgbImage img) {
+        return rotate180(img, new byte[img.rgb().length]);
+    }
+
+    /** {@link #rotate180(RgbImage)} into {@code out}. */
+    public static RgbImage rotate180(RgbImage img, byte[] out) {
         int w = img.width();
         int h = img.height();
         byte[] in = img.rgb();
-        byte[] out = new byte[in.length];
+        checkOut(in, out);
         for (int y = 0; y < h; y++) reverseRow(in, h - 1 - y, out, y, w, h);
         return new RgbImage(w, h, out);
     }
 
     /** out[y][x] = in[H-1-x][y]. */
     public static RgbImage rotate270(RgbImage img) {
+        return rotate270(img, new byte[img.rgb().length]);
+    }
+
+    /** {@link #rotate270(RgbImage)} into {@code out}. */
+    public static RgbImage rotate270(RgbImage img, byte[] out) {
         requireSquare(img, "rotation_270");
         int n = img.width(), stride = n * 3;
         byte[] in = img.rgb();
-        byte[] out = new byte[in.length];
+        checkOut(in, out);
         // output column x = input row n-1-x, read left to right; column 0 byte-wise (it reads the source's last pixel),
         // column n-1 byte-wise (its spare byte would hit the next row's first pixel, already written)
         for (int y = 0; y < n; y++) copy3(in, (n - 1) * stride + y * 3, out, y * stride);
@@ -87,10 +102,15 @@ public final class Geometry {
 
     /** Left-right flip. */
     public static RgbImage mirrorH(RgbImage img) {
+        return mirrorH(img, new byte[img.rgb().length]);
+    }
+
+    /** {@link #mirrorH(RgbImage)} into {@code out}. */
+    public static RgbImage mirrorH(RgbImage img, byte[] out) {
         int w = img.width();
         int h = img.height();
         byte[] in = img.rgb();
-        byte[] out = new byte[in.length];
+        checkOut(in, out);
         for (int y = 0; y < h; y++) reverseRow(in, y, out, y, w, h);
         return new RgbImage(w, h, out);
     }
@@ -114,13 +134,25 @@ public final class Geometry {
 
     /** Top-bottom flip. */
     public static RgbImage mirrorV(RgbImage img) {
+        return mirrorV(img, new byte[img.rgb().length]);
+    }
+
+    /** {@link #mirrorV(RgbImage)} into {@code out}. */
+    public static RgbImage mirrorV(RgbImage img, byte[] out) {
         int w = img.width();
         int h = img.height();
         byte[] in = img.rgb();
-        byte[] out = new byte[in.length];
+        checkOut(in, out);
         int stride = w * 3;
         for (int y = 0; y < h; y++) System.arraycopy(in, (h - 1 - y) * stride, out, y * stride, stride);
         return new RgbImage(w, h, out);
+    }
+
+    private static void checkOut(byte[] in, byte[] out) {
+        // in place would read pixels already overwritten
+        if (out == in) throw new IllegalArgumentException("output array is the input's");
+        if (out.length != in.length)
+            throw new IllegalArgumentException("output has " + out.length + " bytes, expected " + in.length);
     }
 
     private static void requireSquare(RgbImage img, String op) {
