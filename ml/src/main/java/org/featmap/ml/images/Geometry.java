@@ -33,7 +33,8 @@ public final class Geometry {
 
     // The loops below use the 4-byte copy without bounds branches wherever both the load and the store stay inside
     // the arrays and the spare byte lands on a pixel written later; the few pixels where that fails (the image's last
-    // source pixel, an output row's last pixel when rows are filled column by column) are copied byte-wise. Measured
+    // source pixel, an output row's last pixel when several rows are filled side by side) are copied byte-wise.
+    // Measured
     // 1.5–2.5× faster than a branch per pixel (issue #20 item 2); outputs are byte-equal (GeometryTest).
 
     private static void copy3(byte[] in, int p, byte[] out, int q) {
@@ -53,13 +54,28 @@ public final class Geometry {
         int n = img.width(), stride = n * 3;
         byte[] in = img.rgb();
         checkOut(in, out);
-        // output column x = input row x, read right to left; column n-1 (whose spare byte would hit the next row's
-        // first pixel, already written) byte-wise — it also holds the one source pixel with no 4th byte
-        for (int x = 0; x < n - 1; x++) {
-            int src = x * stride + (n - 1) * 3, dst = x * 3;
-            for (int y = 0; y < n; y++) INT.set(out, y * stride + dst, (int) INT.get(in, src - y * 3));
+        // Output rows are filled in order, four at a time: output rows y..y+3 at column x are source row x's pixels
+        // n-4-y..n-1-y, 12 contiguous bytes read as 4 words. Sequential stores instead of the column-by-column
+        // fill: 2.3x in a same-JVM A/B (25k vs 11k/s at 288², pooled arrays, issue #20). Column n-1 is copied
+        // byte-wise (its spare byte would hit the next row's first pixel, already written).
+        int y = 0;
+        for (; y + 4 <= n; y += 4) {
+            int q = y * stride, p = (n - 4 - y) * 3;
+            for (int x = 0; x < n - 1; x++, q += 3, p += stride) {
+                int a = (int) INT.get(in, p), b = (int) INT.get(in, p + 3), c = (int) INT.get(in, p + 6);
+                int d = (int) INT.get(in, p + 8); // p + 9's pixel in its top 3 bytes: stays inside the row
+                INT.set(out, q, d >>> 8);
+                INT.set(out, q + stride, c);
+                INT.set(out, q + 2 * stride, b);
+                INT.set(out, q + 3 * stride, a);
+            }
+            for (int r = 0; r < 4; r++) copy3(in, p + (3 - r) * 3, out, q + r * stride);
         }
-        for (int y = 0; y < n; y++) copy3(in, (n - 1) * stride + (n - 1 - y) * 3, out, y * stride + (n - 1) * 3);
+        for (; y < n; y++) { // the last n % 4 rows, one at a time
+            int q = y * stride, p = (n - 1 - y) * 3;
+            for (int x = 0; x < n - 1; x++, q += 3, p += stride) INT.set(out, q, load(in, p));
+            copy3(in, p, out, q);
+        }
         return new RgbImage(n, n, out);
     }
 
@@ -89,14 +105,25 @@ public final class Geometry {
         int n = img.width(), stride = n * 3;
         byte[] in = img.rgb();
         checkOut(in, out);
-        // output column x = input row n-1-x, read left to right; column 0 byte-wise (it reads the source's last pixel),
-        // column n-1 byte-wise (its spare byte would hit the next row's first pixel, already written)
-        for (int y = 0; y < n; y++) copy3(in, (n - 1) * stride + y * 3, out, y * stride);
-        for (int x = 1; x < n - 1; x++) {
-            int src = (n - 1 - x) * stride, dst = x * 3;
-            for (int y = 0; y < n; y++) INT.set(out, y * stride + dst, (int) INT.get(in, src + y * 3));
+        // as rotate90: four output rows at a time, y..y+3 at column x from source row n-1-x's pixels y..y+3
+        int y = 0;
+        for (; y + 4 <= n; y += 4) {
+            int q = y * stride, p = (n - 1) * stride + y * 3;
+            for (int x = 0; x < n - 1; x++, q += 3, p -= stride) {
+                int a = (int) INT.get(in, p), b = (int) INT.get(in, p + 3), c = (int) INT.get(in, p + 6);
+                int d = (int) INT.get(in, p + 8);
+                INT.set(out, q, a);
+                INT.set(out, q + stride, b);
+                INT.set(out, q + 2 * stride, c);
+                INT.set(out, q + 3 * stride, d >>> 8);
+            }
+            for (int r = 0; r < 4; r++) copy3(in, p + r * 3, out, q + r * stride);
         }
-        if (n > 1) for (int y = 0; y < n; y++) copy3(in, y * 3, out, y * stride + (n - 1) * 3);
+        for (; y < n; y++) {
+            int q = y * stride, p = (n - 1) * stride + y * 3;
+            for (int x = 0; x < n - 1; x++, q += 3, p -= stride) INT.set(out, q, load(in, p));
+            copy3(in, p, out, q);
+        }
         return new RgbImage(n, n, out);
     }
 

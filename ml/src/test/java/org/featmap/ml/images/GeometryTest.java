@@ -29,7 +29,9 @@ class GeometryTest {
 
     @Test
     void permutationsMatchTheirDefinitions() {
-        int[][] sizes = {{1, 1}, {2, 2}, {3, 3}, {7, 7}, {288, 288}, {5, 3}, {1, 9}, {9, 1}};
+        int[][] sizes = {
+            {1, 1}, {2, 2}, {3, 3}, {4, 4}, {5, 5}, {7, 7}, {8, 8}, {13, 13}, {288, 288}, {5, 3}, {1, 9}, {9, 1}
+        };
         long seed = 1;
         for (int[] s : sizes) {
             RgbImage in = random(s[0], s[1], seed++);
