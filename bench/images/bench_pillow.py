@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Python anchor: images/s of the reference's Pillow/numpy manipulations (spec §2), one thread."""
 import os
+import re
 import sys
 import time
 
@@ -12,6 +13,9 @@ from torchvision import transforms  # noqa: E402
 sys.path.insert(0, os.path.dirname(__file__))
 from common import make_inputs  # noqa: E402
 from make_image_fixtures import MASKS  # noqa: E402
+
+
+ONLY = re.compile(".*")  # the ops to time (argv[3], a regex like ImagesBench's)
 
 
 def noise(img):
@@ -66,6 +70,8 @@ def decode_jpeg(data):
 
 
 def timeit(name, fn, items, seconds):
+    if not ONLY.fullmatch(name):
+        return
     end = time.perf_counter() + seconds * 0.3
     n = 0
     while time.perf_counter() < end:
@@ -79,6 +85,8 @@ def timeit(name, fn, items, seconds):
 def main():
     d = sys.argv[1]
     seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 2.0
+    global ONLY
+    ONLY = re.compile(sys.argv[3] if len(sys.argv) > 3 else ".*")
     paths = sorted(os.path.join(d, p) for p in os.listdir(d) if p.endswith(".png"))
     srcs = [Image.open(p).convert("RGB") for p in paths]
     pre = transforms.Compose([transforms.Resize(288), transforms.CenterCrop(288)])

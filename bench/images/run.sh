@@ -7,6 +7,8 @@
 #      processes (manipulate_pillow.py), k = 1 and 2, ROUNDS interleaved rounds; Java cold (one run, JIT
 #      warm-up included) and warm (after one untimed pass, the steady state of a long stage).
 # Usage: bench/images/run.sh [seconds-per-op=2] [N_IMAGES=64] [ROUNDS=3]   (from the repo root; builds offline)
+#   OPS=regex times only the per-op lines whose name matches (e.g. OPS='rotation_.*|mirror_.*|resize_crop');
+#   ROUNDS 0 skips the manipulate stage. Java's manipulations write into a PixelBuffers pool as ManipulateStage does.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECS="${1:-2}"
@@ -18,12 +20,14 @@ python3 bench/images/bench_pillow.py --make-inputs "$OUT/inputs"
 mvn -B -q -o -pl ml -am test-compile >/dev/null
 CP="ml/target/classes:ml/target/test-classes:core/target/classes"
 echo "load before: $(uptime)"
-OMP_NUM_THREADS=1 python3 bench/images/bench_pillow.py "$OUT/inputs" "$SECS" > "$OUT/python.txt"
-java -XX:ActiveProcessorCount=1 -cp "$CP" org.featmap.ml.images.bench.ImagesBench "$OUT/inputs" "$SECS" > "$OUT/java.txt"
+OPS="${OPS:-.*}"
+OMP_NUM_THREADS=1 python3 bench/images/bench_pillow.py "$OUT/inputs" "$SECS" "$OPS" > "$OUT/python.txt"
+java -XX:ActiveProcessorCount=1 -cp "$CP" org.featmap.ml.images.bench.ImagesBench "$OUT/inputs" "$SECS" "$OPS" > "$OUT/java.txt"
 printf '%-26s %12s %12s %8s\n' op java_img_s python_img_s ratio
 join <(sort "$OUT/java.txt") <(sort "$OUT/python.txt") | while read -r op j p; do
   printf '%-26s %12s %12s %8.2f\n' "$op" "$j" "$p" "$(echo "$j / $p" | bc -l)"
 done
+[[ "$ROUNDS" == 0 ]] && exit 0
 
 W=$(mktemp -d /tmp/featmap-bench-manip.XXXXXX)
 trap 'rm -rf "$W"' EXIT

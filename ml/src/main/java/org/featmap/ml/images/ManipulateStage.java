@@ -84,6 +84,10 @@ public final class ManipulateStage {
                 .resolve(img.id() + "_" + name + "." + format.extension());
     }
 
+    // One pool per worker thread: an output array goes back only after its JPEG is written, and the next operation
+    // of the same thread is the only one that can take it (issue #20: a fresh 248 KB array costs ~14 µs).
+    private static final ThreadLocal<PixelBuffers> BUFFERS = ThreadLocal.withInitial(PixelBuffers::new);
+
     private static boolean processOne(
             SourceImage img,
             ManipulateOptions o,
@@ -95,10 +99,13 @@ public final class ManipulateStage {
             RgbImage original = ResizeCrop.apply(src, o.size());
             ImageCodec.write(original, outputFile(splitOut, img, Manipulation.RESIZED, o.format()), o.format());
             counts.get(Manipulation.RESIZED).incrementAndGet();
+            PixelBuffers buffers = BUFFERS.get();
             for (Manipulation m : o.ops()) {
                 long seed = m.isRandom() ? GaussianNoise.seed(o.dataset(), o.split(), img.id(), m.fileName()) : 0L;
-                ImageCodec.write(
-                        m.apply(original, seed), outputFile(splitOut, img, m.fileName(), o.format()), o.format());
+                RgbImage out = m.apply(original, seed, buffers);
+                ImageCodec.write(out, outputFile(splitOut, img, m.fileName(), o.format()), o.format());
+                // encoded and dropped; the original stays in use by the next operations
+                if (out.rgb() != original.rgb()) buffers.give(out);
                 counts.get(m.fileName()).incrementAndGet();
             }
             return true;

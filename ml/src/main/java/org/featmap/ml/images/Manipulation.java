@@ -63,6 +63,30 @@ public enum Manipulation {
 
     /** Applies this manipulation to a 288x288 (or any square, for the masks: see {@link SquareMask}) original. */
     public RgbImage apply(RgbImage img, long noiseSeed) {
+        return apply(img, noiseSeed, null);
+    }
+
+    /**
+     * {@link #apply(RgbImage, long)}, the permutations writing into an array from {@code buffers} (null: a new one).
+     * The result never shares the input's array, so a caller that has encoded and dropped it may give it back.
+     */
+    public RgbImage apply(RgbImage img, long noiseSeed, PixelBuffers buffers) {
+        if (buffers != null) {
+            switch (this) {
+                case ROTATION_90:
+                    return Geometry.rotate90(img, buffers.take(img.rgb().length));
+                case ROTATION_180:
+                    return Geometry.rotate180(img, buffers.take(img.rgb().length));
+                case ROTATION_270:
+                    return Geometry.rotate270(img, buffers.take(img.rgb().length));
+                case MIRROR_H:
+                    return Geometry.mirrorH(img, buffers.take(img.rgb().length));
+                case MIRROR_V:
+                    return Geometry.mirrorV(img, buffers.take(img.rgb().length));
+                default:
+                    break;
+            }
+        }
         return switch (this) {
             case ROTATION_90 -> Geometry.rotate90(img);
             case ROTATION_180 -> Geometry.rotate180(img);

@@ -46,8 +46,23 @@ public final class ResizeCrop {
         return new RgbImage(size, size, out);
     }
 
-    /** Resize shorter side to {@code size}, then centre crop {@code size x size}. */
+    /**
+     * Resize shorter side to {@code size}, then centre crop {@code size x size}: byte-equal to {@code
+     * centerCrop(resize(img, size), size)}, resampling only the crop's window (a quarter less work for 4:3 photos).
+     */
     public static RgbImage apply(RgbImage img, int size) {
-        return centerCrop(resize(img, size), size);
+        int[] wh = resizedSize(img.width(), img.height(), size);
+        if (wh[0] == img.width() && wh[1] == img.height()) return centerCrop(img, size);
+        if (wh[0] < size || wh[1] < size)
+            throw new IllegalArgumentException("cannot centre-crop " + wh[0] + "x" + wh[1] + " to " + size);
+        return PillowResample.resizeWindow(
+                img,
+                wh[0],
+                wh[1],
+                PillowResample.Filter.BILINEAR,
+                cropOffset(wh[0], size),
+                cropOffset(wh[1], size),
+                size,
+                size);
     }
 }

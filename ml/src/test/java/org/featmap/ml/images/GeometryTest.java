@@ -29,7 +29,9 @@ class GeometryTest {
 
     @Test
     void permutationsMatchTheirDefinitions() {
-        int[][] sizes = {{1, 1}, {2, 2}, {3, 3}, {7, 7}, {288, 288}, {5, 3}, {1, 9}, {9, 1}};
+        int[][] sizes = {
+            {1, 1}, {2, 2}, {3, 3}, {4, 4}, {5, 5}, {7, 7}, {8, 8}, {13, 13}, {288, 288}, {5, 3}, {1, 9}, {9, 1}
+        };
         long seed = 1;
         for (int[] s : sizes) {
             RgbImage in = random(s[0], s[1], seed++);
@@ -57,6 +59,30 @@ class GeometryTest {
                         Geometry.rotate270(in).rgb());
             }
         }
+    }
+
+    @Test
+    void pooledArraysGiveTheSameBytesWhateverTheyHeld() {
+        PixelBuffers buffers = new PixelBuffers();
+        for (int[] s : new int[][] {{288, 288}, {7, 7}, {5, 3}}) {
+            RgbImage in = random(s[0], s[1], 42);
+            for (Manipulation m : Manipulation.values()) {
+                if (s[0] != s[1] && m.name().startsWith("ROTATION_") && !m.equals(Manipulation.ROTATION_180)) continue;
+                if (s[0] != 288 && m.name().startsWith("MASK_")) continue; // masks are for 288²
+                // a dirty array in the pool: the op must overwrite every byte
+                byte[] dirty = new byte[in.rgb().length];
+                java.util.Arrays.fill(dirty, (byte) 0x5A);
+                buffers.give(dirty);
+                RgbImage pooled = m.apply(in, 9, buffers);
+                org.junit.jupiter.api.Assertions.assertNotSame(in.rgb(), pooled.rgb(), m.fileName());
+                assertArrayEquals(m.apply(in, 9).rgb(), pooled.rgb(), m.fileName() + " " + s[0] + "x" + s[1]);
+                buffers.give(pooled);
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(buffers.size() <= 4);
+        byte[] b = buffers.take(7 * 7 * 3);
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> Geometry.mirrorV(new RgbImage(7, 7, b), b));
     }
 
     @Test

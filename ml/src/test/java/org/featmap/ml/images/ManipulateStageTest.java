@@ -71,4 +71,42 @@ class ManipulateStageTest {
         RgbImage hue = ImageCodec.decode(tmp.resolve("a").resolve(rel).resolve("00002_hue_shift_60.png"));
         assertArrayEquals(ColorOps.hueShift(resized, 60).rgb(), hue.rgb(), "PNG keeps the exact pixels");
     }
+
+    @Test
+    void pooledOutputsOfEveryImageAndThreadEqualTheUnpooledOps(@TempDir Path tmp) throws Exception {
+        // all 12 ops on 6 images over 2 threads: each thread's pool recycles arrays between ops and images, so an
+        // array given back too early, or shared between threads, would show in some file
+        Path data = tmp.resolve("SYN");
+        SyntheticDataset.generate(data, 1, 6, 0, 5L, 120);
+        ManipulateStage.run(new ManipulateOptions(
+                data,
+                null,
+                "train",
+                tmp.resolve("p"),
+                ImageFormat.PNG,
+                List.of(Manipulation.values()),
+                -1,
+                2,
+                288,
+                null));
+        Path dir = tmp.resolve("p")
+                .resolve("augmented_train")
+                .resolve(SyntheticDataset.className(0))
+                .resolve("direct");
+        int checked = 0;
+        try (var files = Files.list(dir)) {
+            for (Path f :
+                    files.filter(f -> f.toString().endsWith("_resized.png")).toList()) {
+                String id = f.getFileName().toString().replace("_resized.png", "");
+                RgbImage resized = ImageCodec.decode(f);
+                for (Manipulation m : Manipulation.values()) {
+                    if (m.isRandom()) continue;
+                    RgbImage got = ImageCodec.decode(dir.resolve(id + "_" + m.fileName() + ".png"));
+                    assertArrayEquals(m.apply(resized, 0L).rgb(), got.rgb(), id + " " + m.fileName());
+                    checked++;
+                }
+            }
+        }
+        assertEquals(6 * 11, checked);
+    }
 }

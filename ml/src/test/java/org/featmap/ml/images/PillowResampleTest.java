@@ -42,4 +42,38 @@ class PillowResampleTest {
             assertEquals(c.get("sha256").asText(), Sha256.hex(out.rgb()), "Pillow resize " + c);
         }
     }
+
+    @Test
+    void resizeCropComputesOnlyTheWindowWithTheSameBytes() {
+        int[][] sizes = {{400, 300}, {300, 400}, {289, 500}, {288, 288}, {301, 301}, {100, 80}, {7, 500}, {1000, 17}};
+        long seed = 7;
+        for (int[] s : sizes) {
+            RgbImage src = FixtureRandom.image(seed++, s[0], s[1]);
+            for (int size : new int[] {288, 5, 1})
+                assertArrayEquals(
+                        ResizeCrop.centerCrop(ResizeCrop.resize(src, size), size)
+                                .rgb(),
+                        ResizeCrop.apply(src, size).rgb(),
+                        s[0] + "x" + s[1] + " to " + size);
+        }
+        // windows of a resize with each pass alone, both, and neither
+        RgbImage src = FixtureRandom.image(3, 40, 30);
+        for (int[] o : new int[][] {{25, 30}, {40, 19}, {25, 19}, {40, 30}, {77, 61}})
+            for (PillowResample.Filter f : PillowResample.Filter.values()) {
+                RgbImage full = PillowResample.resize(src, o[0], o[1], f);
+                int x0 = o[0] / 3, y0 = o[1] / 4, cw = o[0] / 2, ch = o[1] / 2;
+                assertArrayEquals(
+                        crop(full, x0, y0, cw, ch),
+                        PillowResample.resizeWindow(src, o[0], o[1], f, x0, y0, cw, ch)
+                                .rgb(),
+                        o[0] + "x" + o[1] + " " + f);
+            }
+    }
+
+    private static byte[] crop(RgbImage img, int x0, int y0, int cw, int ch) {
+        byte[] out = new byte[cw * ch * 3];
+        for (int y = 0; y < ch; y++)
+            System.arraycopy(img.rgb(), ((y0 + y) * img.width() + x0) * 3, out, y * cw * 3, cw * 3);
+        return out;
+    }
 }

@@ -8,13 +8,17 @@ import java.util.stream.Stream;
 import org.featmap.ml.images.ImageCodec;
 import org.featmap.ml.images.ImageFormat;
 import org.featmap.ml.images.Manipulation;
+import org.featmap.ml.images.PixelBuffers;
 import org.featmap.ml.images.ResizeCrop;
 import org.featmap.ml.images.RgbImage;
 
 /**
  * Benchmark main (not a test): one thread, images/s of resize+crop and of each manipulation on the PNGs
  * of a folder (bench/images/run.sh makes them), printed as "op images_per_s" lines. Also a JPEG helper
- * mode for bench/images/jpeg_compare.py: {@code jpeg <dir>}.
+ * mode for bench/images/jpeg_compare.py: {@code jpeg <dir>}. Optional third argument: a regex of the op names to
+ * run (default all). The manipulations write into a {@link PixelBuffers} pool and give each output back once it has
+ * been read, the path {@code ManipulateStage} takes after encoding (its per-thread pool); {@code -Dbench.pool=false}
+ * measures fresh arrays instead.
  */
 public final class ImagesBench {
     public static void main(String[] args) throws Exception {
@@ -24,6 +28,9 @@ public final class ImagesBench {
         }
         Path dir = Path.of(args[0]);
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 2.0;
+        java.util.regex.Pattern only = java.util.regex.Pattern.compile(args.length > 2 ? args[2] : ".*");
+        PixelBuffers buffers =
+                Boolean.parseBoolean(System.getProperty("bench.pool", "true")) ? new PixelBuffers() : null;
         List<RgbImage> sources = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.filter(p -> p.toString().endsWith(".png")).sorted().toList())
@@ -31,13 +38,17 @@ public final class ImagesBench {
         }
         List<RgbImage> originals =
                 sources.stream().map(i -> ResizeCrop.apply(i, 288)).toList();
-        time("resize_crop", seconds, n -> ResizeCrop.apply(sources.get(n % sources.size()), 288));
+        if (only.matcher("resize_crop").matches())
+            time("resize_crop", seconds, n -> ResizeCrop.apply(sources.get(n % sources.size()), 288), null);
         for (Manipulation m : Manipulation.values())
-            time(m.fileName(), seconds, n -> m.apply(originals.get(n % originals.size()), n));
-        time("encode_jpeg", seconds, n -> encode(originals.get(n % originals.size())));
+            if (only.matcher(m.fileName()).matches())
+                time(m.fileName(), seconds, n -> m.apply(originals.get(n % originals.size()), n, buffers), buffers);
+        if (only.matcher("encode_jpeg").matches())
+            time("encode_jpeg", seconds, n -> encode(originals.get(n % originals.size())), null);
         List<byte[]> jpegs = new ArrayList<>();
         for (RgbImage o : originals) jpegs.add(ImageCodec.encode(o, ImageFormat.JPG));
-        time("decode_jpeg", seconds, n -> decode(jpegs.get(n % jpegs.size())));
+        if (only.matcher("decode_jpeg").matches())
+            time("decode_jpeg", seconds, n -> decode(jpegs.get(n % jpegs.size())), null);
         System.err.println("jpeg codec: " + org.featmap.ml.images.TurboJpeg.describe());
     }
 
@@ -64,15 +75,21 @@ public final class ImagesBench {
 
     private static long sink;
 
-    private static void time(String name, double seconds, Op op) {
+    /** Reads the output, then (pooled) gives its array back as the stage does after encoding it. */
+    private static void consume(RgbImage out, PixelBuffers buffers) {
+        sink += out.rgb()[0];
+        if (buffers != null) buffers.give(out);
+    }
+
+    private static void time(String name, double seconds, Op op, PixelBuffers buffers) {
         long warmEnd = System.nanoTime() + (long) (0.5e9 * seconds);
         int n = 0;
         // at least 300 calls: on a loaded machine a time-only warm-up can end before the JIT has compiled
-        while (n < 300 || System.nanoTime() < warmEnd) sink += op.run(n++).rgb()[0];
+        while (n < 300 || System.nanoTime() < warmEnd) consume(op.run(n++), buffers);
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         int count = 0;
-        while (System.nanoTime() < end) sink += op.run(count++).rgb()[0];
+        while (System.nanoTime() < end) consume(op.run(count++), buffers);
         double ips = count / ((System.nanoTime() - start) / 1e9);
         System.out.printf("%s %.1f%n", name, ips);
     }
