@@ -71,28 +71,12 @@ public enum Manipulation {
      * The result never shares the input's array, so a caller that has encoded and dropped it may give it back.
      */
     public RgbImage apply(RgbImage img, long noiseSeed, PixelBuffers buffers) {
-        if (buffers != null) {
-            switch (this) {
-                case ROTATION_90:
-                    return Geometry.rotate90(img, buffers.take(img.rgb().length));
-                case ROTATION_180:
-                    return Geometry.rotate180(img, buffers.take(img.rgb().length));
-                case ROTATION_270:
-                    return Geometry.rotate270(img, buffers.take(img.rgb().length));
-                case MIRROR_H:
-                    return Geometry.mirrorH(img, buffers.take(img.rgb().length));
-                case MIRROR_V:
-                    return Geometry.mirrorV(img, buffers.take(img.rgb().length));
-                default:
-                    break;
-            }
-        }
         return switch (this) {
-            case ROTATION_90 -> Geometry.rotate90(img);
-            case ROTATION_180 -> Geometry.rotate180(img);
-            case ROTATION_270 -> Geometry.rotate270(img);
-            case MIRROR_H -> Geometry.mirrorH(img);
-            case MIRROR_V -> Geometry.mirrorV(img);
+            case ROTATION_90 -> Geometry.rotate90(img, outputArray(img, buffers));
+            case ROTATION_180 -> Geometry.rotate180(img, outputArray(img, buffers));
+            case ROTATION_270 -> Geometry.rotate270(img, outputArray(img, buffers));
+            case MIRROR_H -> Geometry.mirrorH(img, outputArray(img, buffers));
+            case MIRROR_V -> Geometry.mirrorV(img, outputArray(img, buffers));
             case NOISE_40 -> GaussianNoise.apply(img, 40.0, noiseSeed);
             case MASK_TOP_LEFT_SQUARE -> SquareMask.TOP_LEFT.apply(img);
             case MASK_BOTTOM_RIGHT_SQUARE -> SquareMask.BOTTOM_RIGHT.apply(img);
@@ -101,5 +85,11 @@ public enum Manipulation {
             case HUE_SHIFT_60 -> ColorOps.hueShift(img, 60);
             case GRAYSCALE -> ColorOps.grayscale(img);
         };
+    }
+
+    /** A permutation's output array: pooled when there is a pool, else fresh (what the one-argument Geometry calls do). */
+    private static byte[] outputArray(RgbImage img, PixelBuffers buffers) {
+        int n = img.rgb().length;
+        return buffers == null ? new byte[n] : buffers.take(n);
     }
 }
