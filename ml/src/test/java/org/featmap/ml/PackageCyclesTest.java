@@ -29,8 +29,11 @@ import org.junit.jupiter.api.Test;
 class PackageCyclesTest {
     static final List<String> MODULES = List.of("core", "ml", "activities", "workflows", "workers");
     private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
-    /** A reference to a class: org.featmap.a.b.Cls (packages are lower case, classes start upper case). */
-    private static final Pattern REFERENCE = Pattern.compile("\\b(org\\.featmap(?:\\.[a-z_][\\w]*)+)\\.[A-Z]");
+    /**
+     * A reference to a class, org.featmap.a.b.Cls (packages are lower case, classes start upper case), or a package's
+     * wildcard import, org.featmap.a.b.*.
+     */
+    private static final Pattern REFERENCE = Pattern.compile("\\b(org\\.featmap(?:\\.[a-z_][\\w]*)+)\\.(?:[A-Z]|\\*)");
 
     @Test
     void noPackageCycles() throws IOException {
@@ -59,6 +62,9 @@ class PackageCyclesTest {
         addFile(g, known, c, "C.java");
         assertEquals(List.of(Set.of("org.featmap.a", "org.featmap.b")), cycles(g));
         assertEquals(Map.of(), g.get("org.featmap.c"), "comments and literals name no dependency");
+        Map<String, Map<String, String>> w = new TreeMap<>();
+        addFile(w, known, "package org.featmap.c;\nimport org.featmap.a.*;\nclass C {}", "C.java");
+        assertEquals(Map.of("org.featmap.a", "C.java"), w.get("org.featmap.c"), "a package's wildcard import");
     }
 
     /** package → (package it references → the first file that does). */
