@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -457,10 +458,33 @@ public final class S3ArtifactStore implements ArtifactStore {
             s3.putObject(
                     p -> p.bucket(config.bucket()).key(objectKey).metadata(Map.of("sha256", sha)),
                     RequestBody.fromBytes(bytes));
+        } catch (SdkClientException e) {
+            throw refusalOr("put s3://" + config.bucket() + "/" + objectKey, e);
         } catch (SdkException e) {
             throw S3Clients.translate("put s3://" + config.bucket() + "/" + objectKey, e);
         }
         return new ArtifactRef(s3Uri(objectKey), sha, bytes.length);
+    }
+
+    /**
+     * A PUT that failed in transport: a server that refuses a request (no such bucket, bad credentials) may answer
+     * before it reads the body and close the connection, so the client sees only "Error writing request body" and
+     * the refusal would be retried as an outage. A HEAD of the bucket has no body: its answer tells the refusal
+     * (not retryable) from an endpoint that is really unreachable (retryable).
+     */
+    private IOException refusalOr(String what, SdkClientException e) {
+        try {
+            s3.headBucket(h -> h.bucket(config.bucket()));
+        } catch (S3Exception refused) {
+            IOException t = S3Clients.translate(what, refused);
+            if (!(t instanceof StoreUnavailableException)) {
+                t.addSuppressed(e);
+                return t;
+            }
+        } catch (SdkException ignored) {
+            // the HEAD fails in transport too: the endpoint is unreachable
+        }
+        return S3Clients.translate(what, e);
     }
 
     /** The object's bytes, or null if there is no such object. */

@@ -61,7 +61,9 @@ public final class S3Clients {
                     || "RequestTimeout".equals(code)) {
                 return new StoreUnavailableException(what + ": S3 answered " + status + " " + code, e);
             }
-            if ("NoSuchBucket".equals(code)) {
+            // a HEAD has no error body: the SDK names its 404 by the exception type
+            if ("NoSuchBucket".equals(code)
+                    || s3 instanceof software.amazon.awssdk.services.s3.model.NoSuchBucketException) {
                 return new IOException(
                         what + ": the bucket does not exist (locally: infra/local/s3.sh bucket NAME)", e);
             }

@@ -97,6 +97,49 @@ class S3ArtifactStoreTest extends S3ArtifactStoreContract {
     }
 
     @Test
+    void aRefusalAnsweredBeforeTheBodyIsReadIsNotRetryable() throws Exception {
+        // a server that refuses a PUT after the first bytes of its body and resets the connection (a HEAD: 404 at
+        // once), as S3Proxy refusing a PUT may: the client's body write fails (the race CI met, 2026-12-04)
+        try (ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try (java.net.Socket c = server.accept()) {
+                        var in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                                c.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1));
+                        boolean put = false;
+                        for (String l = in.readLine(); l != null && !l.isEmpty(); l = in.readLine())
+                            put |= l.startsWith("PUT ");
+                        var out = c.getOutputStream();
+                        if (put) { // let the body start, then refuse it and reset the connection
+                            out.write("HTTP/1.1 100 Continue\r\n\r\n"
+                                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                            out.flush();
+                            in.read(new char[4096]);
+                        }
+                        out.write("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                        out.flush();
+                        c.setSoLinger(true, 0);
+                    } catch (IOException e) {
+                        if (server.isClosed()) return;
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            String uri = "s3://" + BUCKET + "/p?endpoint=http://127.0.0.1:" + server.getLocalPort();
+            try (S3ArtifactStore s = S3ArtifactStore.open(uri, CREDS)) {
+                IOException e =
+                        assertThrows(IOException.class, () -> s.putBytes("train", "abc", "a", new byte[64 << 20]));
+                assertFalse(e instanceof StoreUnavailableException, e.toString());
+                assertTrue(
+                        e.getMessage().contains("404") || e.getMessage().contains("bucket does not exist"),
+                        e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void configParsing() {
         S3StoreConfig c = S3StoreConfig.parse("s3://bkt/a/b/?endpoint=http://127.0.0.1:9005&region=eu-west-1");
         assertEquals("bkt", c.bucket());
